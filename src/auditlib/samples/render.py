@@ -1,0 +1,651 @@
+"""Render a department description to a final-accounts PDF with reportlab.
+
+Why: the project needs realistic reports it may commit and mutate. Real reports
+are typeset by WPS, Word, ONLYOFFICE or Excel with ruled tables, merged
+multi-row headers, 栏次 rows, thousands separators and an embedded CJK font
+subset; this renderer reproduces those traits so extraction is tested against
+what it will meet. Output is byte-identical for the same description
+(reportlab's ``invariant`` mode fixes dates and document ids).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from auditlib.money import format_printed, parse_amount
+from auditlib.samples.model import printed_columns, table_order
+from auditlib.schema import TABLES
+
+FONT = "SampleCJK"
+FONT_CANDIDATES = (
+    os.environ.get("AUDITLIB_SAMPLE_FONT", ""),
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+)
+
+PORTRAIT = A4
+LANDSCAPE = landscape(A4)
+MARGIN = 18 * mm
+TABLE_MARGIN = 12 * mm
+TABLE_FONT_SIZE = 7.5
+
+_CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
+class FontMissing(RuntimeError):
+    """No CJK TrueType font to embed (install Debian's fonts-wqy-zenhei)."""
+
+
+def register_font() -> None:
+    """Register the embeddable CJK TrueType collection once."""
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    for path in FONT_CANDIDATES:
+        if path and Path(path).exists():
+            pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
+            return
+    raise FontMissing(
+        "no CJK TrueType font found: install fonts-wqy-zenhei (make samples does) "
+        "or set AUDITLIB_SAMPLE_FONT to a .ttf/.ttc file"
+    )
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    base = dict(fontName=FONT, wordWrap="CJK")
+    return {
+        "cover": ParagraphStyle("cover", fontSize=26, leading=40, alignment=TA_CENTER, **base),
+        "cover_date": ParagraphStyle("cover_date", fontSize=16, leading=24, alignment=TA_CENTER, **base),
+        "part": ParagraphStyle("part", fontSize=22, leading=34, alignment=TA_CENTER, spaceBefore=60, **base),
+        "title": ParagraphStyle("title", fontSize=16, leading=26, alignment=TA_CENTER, spaceAfter=10, **base),
+        "heading": ParagraphStyle("heading", fontSize=12, leading=22, spaceBefore=8, spaceAfter=4, **base),
+        "body": ParagraphStyle("body", fontSize=10.5, leading=19, firstLineIndent=21, **base),
+        "toc": ParagraphStyle("toc", fontSize=11, leading=20, **base),
+        "table_title": ParagraphStyle("table_title", fontSize=15, leading=22, alignment=TA_CENTER, **base),
+        "small": ParagraphStyle("small", fontSize=8.5, leading=12, **base),
+        "small_right": ParagraphStyle("small_right", fontSize=8.5, leading=12, alignment=TA_RIGHT, **base),
+        "small_center": ParagraphStyle("small_center", fontSize=8.5, leading=12, alignment=TA_CENTER, **base),
+        "cell": ParagraphStyle("cell", fontSize=TABLE_FONT_SIZE, leading=9.5, alignment=TA_LEFT, **base),
+        "cell_center": ParagraphStyle(
+            "cell_center", fontSize=TABLE_FONT_SIZE, leading=9.5, alignment=TA_CENTER, **base
+        ),
+        "att_cell": ParagraphStyle("att_cell", fontSize=8.5, leading=11.5, **base),
+        "att_center": ParagraphStyle("att_center", fontSize=8.5, leading=11.5, alignment=TA_CENTER, **base),
+    }
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _amount(dept: dict[str, Any], value: str | None) -> str:
+    if value in (None, ""):
+        return ""
+    if dept["style"].get("thousands", True):
+        return format_printed(parse_amount(value))
+    return str(value)
+
+
+# ---------------------------------------------------------------- table layouts
+
+
+class Grid:
+    """A table under construction: cell texts, spans and alignment hints."""
+
+    def __init__(self, ncols: int):
+        self.ncols = ncols
+        self.rows: list[list[Any]] = []
+        self.spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+        self.header_rows = 0
+        self.right: list[tuple[int, int]] = []  # (row, col) cells aligned right
+
+    def add(self, cells: list[Any]) -> int:
+        assert len(cells) == self.ncols, (len(cells), self.ncols)
+        self.rows.append(cells)
+        return len(self.rows) - 1
+
+    def span(self, r0: int, c0: int, r1: int, c1: int) -> None:
+        if (r0, c0) != (r1, c1):
+            self.spans.append(((c0, r0), (c1, r1)))
+
+
+def _code_parts(dept: dict[str, Any], code: str) -> list[str]:
+    if dept["style"]["code_columns"] == "split":
+        return [code[0:3], code[3:5], code[5:7]]
+    return [code]
+
+
+def _code_header(dept: dict[str, Any], g: Grid, top: int, depth: int, name_col: int) -> None:
+    """Header cells of the 科目代码/科目名称 block spanning ``depth`` rows from ``top``."""
+    st = _STYLES
+    g.rows[top][0] = _p("项目", st["cell_center"])
+    g.span(top, 0, top, name_col)
+    if dept["style"]["code_columns"] == "split":
+        g.rows[top + 1][0] = _p("支出功能分类科目编码", st["cell_center"])
+        g.span(top + 1, 0, top + 1, 2)
+        for i, lab in enumerate(("类", "款", "项")):
+            g.rows[top + depth - 1][i] = _p(lab, st["cell_center"])
+        g.rows[top + 1][name_col] = _p("科目名称", st["cell_center"])
+        g.span(top + 1, name_col, top + depth - 1, name_col)
+    else:
+        g.rows[top + 1][0] = _p("科目代码", st["cell_center"])
+        g.rows[top + 1][name_col] = _p("科目名称", st["cell_center"])
+        g.span(top + 1, 0, top + depth - 1, 0)
+        g.span(top + 1, name_col, top + depth - 1, name_col)
+
+
+# Printed header of the amount columns: (group label or None, own label).
+_HEADER_LABELS: dict[str, dict[str, tuple[str | None, str]]] = {
+    "income": {c: (None, lab) for c, lab in TABLES["income"].columns},
+    "expenditure": {c: (None, lab) for c, lab in TABLES["expenditure"].columns},
+    "general_budget_expenditure": {
+        "total": ("本年支出", "小计"),
+        "basic": ("本年支出", "基本支出"),
+        "project": ("本年支出", "项目支出"),
+    },
+    "government_fund": {
+        "opening_balance": (None, "年初结转和结余"),
+        "income": (None, "本年收入"),
+        "expenditure_total": ("本年支出", "小计"),
+        "expenditure_basic": ("本年支出", "基本支出"),
+        "expenditure_project": ("本年支出", "项目支出"),
+        "closing_balance": (None, "年末结转和结余"),
+    },
+}
+_HEADER_LABELS["state_capital"] = dict(_HEADER_LABELS["government_fund"])
+_SHANGHAI_GB = {"total": (None, "合计"), "basic": (None, "基本支出"), "project": (None, "项目支出")}
+
+
+def _coded_table(dept: dict[str, Any], tid: str) -> Grid:
+    """income, expenditure, general budget, government fund, state capital."""
+    style = dept["style"]
+    cols = printed_columns(dept, tid)
+    ncode = 3 if style["code_columns"] == "split" else 1
+    name_col = ncode
+    g = Grid(ncode + 1 + len(cols))
+    labels = _HEADER_LABELS[tid]
+    if tid == "general_budget_expenditure" and style["order"] == "shanghai":
+        labels = _SHANGHAI_GB
+    depth = 3 if ncode == 3 else 2
+    top = 0
+    for _ in range(depth):
+        g.add([""] * g.ncols)
+    _code_header(dept, g, top, depth, name_col)
+    st = _STYLES
+    c = name_col + 1
+    i = 0
+    while i < len(cols):
+        group, lab = labels[cols[i]]
+        if group is None:
+            g.rows[top][c + i] = _p(lab, st["cell_center"])
+            g.span(top, c + i, top + depth - 1, c + i)
+            i += 1
+            continue
+        j = i
+        while j < len(cols) and labels[cols[j]][0] == group:
+            g.rows[top + 1][c + j] = _p(labels[cols[j]][1], st["cell_center"])
+            g.span(top + 1, c + j, top + depth - 1, c + j)
+            j += 1
+        g.rows[top][c + i] = _p(group, st["cell_center"])
+        g.span(top, c + i, top, c + j - 1)
+        i = j
+    if style["column_index_row"]:
+        r = g.add(["栏次"] + [""] * (name_col) + [str(k + 1) for k in range(len(cols))])
+        g.span(r, 0, r, name_col)
+    g.header_rows = len(g.rows)
+    for row in dept["tables"][tid].get("rows", []):
+        code = str(row.get("code") or "")
+        parts = _code_parts(dept, code) if code else [""] * ncode
+        cells = parts + [_p(row.get("name", ""), st["cell"])]
+        cells += [_amount(dept, row.get(col)) for col in cols]
+        r = g.add(cells)
+        g.right += [(r, c + k) for k in range(len(cols))]
+    return g
+
+
+def _two_panel_table(dept: dict[str, Any], tid: str) -> Grid:
+    style = dept["style"]
+    st = _STYLES
+    spec = TABLES[tid]
+    printed = printed_columns(dept, tid)
+    inc_cols = [c for c in spec.panel_columns["income"] if c in printed]
+    exp_cols = [c for c in spec.panel_columns["expenditure"] if c in printed]
+    ln = 1 if style["line_numbers"] else 0
+    n_inc = 1 + ln + len(inc_cols)
+    n_exp = 1 + ln + len(exp_cols)
+    g = Grid(n_inc + n_exp)
+    amount_label = "金额" if ln else "决算数"
+    g.add([_p("收入", st["cell_center"])] + [""] * (n_inc - 1) + [_p("支出", st["cell_center"])] + [""] * (n_exp - 1))
+    g.span(0, 0, 0, n_inc - 1)
+    g.span(0, n_inc, 0, n_inc + n_exp - 1)
+    labels = dict(spec.columns)
+    head = ["项目"] + (["行次"] if ln else []) + [amount_label for _ in inc_cols]
+    head += ["项目"] + (["行次"] if ln else [])
+    head += [amount_label if c == "amount" else labels[c] for c in exp_cols]
+    g.add([_p(h, st["cell_center"]) for h in head])
+    if style["column_index_row"]:
+        k = 1
+        idx = ["栏次"] + ([""] if ln else [])
+        for _ in inc_cols:
+            idx.append(str(k))
+            k += 1
+        idx += ["栏次"] + ([""] if ln else [])
+        for _ in exp_cols:
+            idx.append(str(k))
+            k += 1
+        g.add(idx)
+    g.header_rows = len(g.rows)
+    rows = dept["tables"][tid].get("rows", [])
+    inc = [r for r in rows if r.get("panel") == "income"]
+    exp = [r for r in rows if r.get("panel") == "expenditure"]
+    for i in range(max(len(inc), len(exp))):
+        cells: list[Any] = []
+        for panel, pcols in ((inc, inc_cols), (exp, exp_cols)):
+            row = panel[i] if i < len(panel) else {}
+            cells.append(_p(row.get("name", ""), st["cell"]))
+            if ln:
+                cells.append(str(row.get("line_no", "")) if row else "")
+            cells += [_amount(dept, row.get(c)) for c in pcols]
+        r = g.add(cells)
+        g.right += [(r, 1 + ln + k) for k in range(len(inc_cols))]
+        g.right += [(r, n_inc + 1 + ln + k) for k in range(len(exp_cols))]
+    return g
+
+
+def _basic_detail_table(dept: dict[str, Any]) -> Grid:
+    st = _STYLES
+    table = dept["tables"]["basic_expenditure_detail"]
+    panels = table.get("panels", [])
+    split = dept["style"]["code_columns"] == "split"
+    ncode = 2 if split else 1
+    width = ncode + 2
+    g = Grid(width * len(panels))
+    # Row 0: panel headings; an empty heading merges with the panel before it.
+    r0 = g.add([""] * g.ncols)
+    start = 0
+    for i, panel in enumerate(panels):
+        if panel.get("heading") or i == 0:
+            start = i
+            g.rows[r0][i * width] = _p(panel.get("heading", ""), st["cell_center"])
+        g.span(r0, start * width, r0, (i + 1) * width - 1)
+    r1 = g.add([""] * g.ncols)
+    for i in range(len(panels)):
+        base = i * width
+        g.rows[r1][base] = _p("经济分类科目编码" if split else "科目代码", st["cell_center"])
+        if split:
+            g.span(r1, base, r1, base + 1)
+        g.rows[r1][base + ncode] = _p("科目名称", st["cell_center"])
+        g.rows[r1][base + ncode + 1] = _p("决算数", st["cell_center"])
+    if split:
+        r2 = g.add([""] * g.ncols)
+        for i in range(len(panels)):
+            base = i * width
+            g.rows[r2][base] = _p("类", st["cell_center"])
+            g.rows[r2][base + 1] = _p("款", st["cell_center"])
+            g.span(r1, base + ncode, r2, base + ncode)
+            g.span(r1, base + ncode + 1, r2, base + ncode + 1)
+    g.header_rows = len(g.rows)
+    depth = max((len(p.get("rows", [])) for p in panels), default=0)
+    for k in range(depth):
+        cells: list[Any] = []
+        for panel in panels:
+            prow = panel.get("rows", [])
+            row = prow[k] if k < len(prow) else {}
+            code = str(row.get("code") or "")
+            if split:
+                cells += [code[:3], code[3:5]]
+            else:
+                cells.append(code)
+            cells.append(_p(row.get("name", ""), st["cell"]))
+            cells.append(_amount(dept, row.get("amount")))
+        r = g.add(cells)
+        g.right += [(r, i * width + ncode + 1) for i in range(len(panels))]
+    footer = table.get("footer", [])
+    if footer:
+        cells = [""] * g.ncols
+        r = g.add(cells)
+        first = footer[0]
+        cells[0] = _p(first.get("name", ""), st["cell_center"])
+        g.span(r, 0, r, ncode)
+        cells[ncode + 1] = _amount(dept, first.get("amount"))
+        g.right.append((r, ncode + 1))
+        if len(footer) > 1:
+            second = footer[1]
+            cells[width] = _p(second.get("name", ""), st["cell_center"])
+            g.span(r, width, r, g.ncols - 2)
+            cells[g.ncols - 1] = _amount(dept, second.get("amount"))
+            g.right.append((r, g.ncols - 1))
+    return g
+
+
+_THREE_ITEMS = ("total", "abroad", "vehicle_subtotal", "vehicle_purchase", "vehicle_operation", "reception")
+
+
+def _three_public_table(dept: dict[str, Any]) -> Grid:
+    st = _STYLES
+    table = dept["tables"]["three_public"]
+    layout = table.get("layout", "grouped")
+    g = Grid(12)
+    P = lambda s: _p(s, st["cell_center"])  # noqa: E731
+    if layout == "alternating":
+        g.add([P("财政拨款“三公”经费")] + [""] * 11)
+        g.span(0, 0, 0, 11)
+        r1 = g.add([P("合计"), "", P("因公出国（境）费"), "", P("公务用车购置及运行费")] + [""] * 5 + [P("公务接待费"), ""])
+        g.span(r1, 0, r1 + 1, 1)
+        g.span(r1, 2, r1 + 1, 3)
+        g.span(r1, 4, r1, 9)
+        g.span(r1, 10, r1 + 1, 11)
+        r2 = g.add(["", "", "", "", P("小计"), "", P("公务用车购置费"), "", P("公务用车运行费"), "", "", ""])
+        g.span(r2, 4, r2, 5)
+        g.span(r2, 6, r2, 7)
+        g.span(r2, 8, r2, 9)
+        g.add([P("预算数" if k % 2 == 0 else "决算数") for k in range(12)])
+        order = [f"{stage}_{item}" for item in _THREE_ITEMS for stage in ("budget", "actual")]
+    else:
+        g.add([P("预算数")] + [""] * 5 + [P("决算数")] + [""] * 5)
+        g.span(0, 0, 0, 5)
+        g.span(0, 6, 0, 11)
+        row1: list[Any] = []
+        row2: list[Any] = []
+        for _ in range(2):
+            row1 += [P("合计"), P("因公出国(境)费"), P("公务用车购置及运行维护费"), "", "", P("公务接待费")]
+            row2 += ["", "", P("小计"), P("公务用车购置费"), P("公务用车运行维护费"), ""]
+        r1 = g.add(row1)
+        r2 = g.add(row2)
+        for base in (0, 6):
+            g.span(r1, base, r2, base)
+            g.span(r1, base + 1, r2, base + 1)
+            g.span(r1, base + 2, r1, base + 4)
+            g.span(r1, base + 5, r2, base + 5)
+        if dept["style"]["column_index_row"]:
+            g.add([str(k + 1) for k in range(12)])
+        order = [f"{stage}_{item}" for stage in ("budget", "actual") for item in _THREE_ITEMS]
+    g.header_rows = len(g.rows)
+    for row in table.get("rows", []):
+        r = g.add([_amount(dept, row.get(c)) for c in order])
+        g.right += [(r, k) for k in range(12)]
+    return g
+
+
+def _grid_for(dept: dict[str, Any], tid: str) -> Grid:
+    if tid in ("income_expenditure_summary", "fiscal_summary"):
+        return _two_panel_table(dept, tid)
+    if tid == "basic_expenditure_detail":
+        return _basic_detail_table(dept)
+    if tid == "three_public":
+        return _three_public_table(dept)
+    return _coded_table(dept, tid)
+
+
+def _col_widths(dept: dict[str, Any], tid: str, g: Grid, total: float) -> list[float]:
+    """Relative widths: names wide, codes narrow, amounts medium."""
+    split = dept["style"]["code_columns"] == "split"
+    weights: list[float]
+    if tid in ("income_expenditure_summary", "fiscal_summary"):
+        ln = dept["style"]["line_numbers"]
+        spec = TABLES[tid]
+        printed = printed_columns(dept, tid)
+        weights = []
+        for panel in ("income", "expenditure"):
+            weights.append(5.0)
+            if ln:
+                weights.append(0.8)
+            weights += [1.8] * len([c for c in spec.panel_columns[panel] if c in printed])
+    elif tid == "basic_expenditure_detail":
+        per = ([0.7, 0.6] if split else [1.1]) + [3.2, 1.5]
+        weights = per * (g.ncols // len(per))
+    elif tid == "three_public":
+        weights = [1.0] * 12
+    else:
+        ncols = len(printed_columns(dept, tid))
+        weights = ([0.7, 0.6, 0.6] if split else [1.3]) + [5.0] + [1.6] * ncols
+    s = sum(weights)
+    return [total * w / s for w in weights]
+
+
+def _table_flowables(dept: dict[str, Any], tid: str, label: str | None) -> list[Any]:
+    st = _STYLES
+    table = dept["tables"][tid]
+    style = dept["style"]
+    out: list[Any] = []
+    out.append(_p(table.get("title", TABLES[tid].title), st["table_title"]))
+    out.append(Spacer(1, 4))
+    width = LANDSCAPE[0] - 2 * TABLE_MARGIN - 12
+    dept_name = table.get("department", dept["department"])
+    unit = table.get("unit", dept["unit"])
+    info = Table(
+        [
+            [
+                _p(f"{style['department_label']}{dept_name}", st["small"]),
+                _p(label or "", st["small_center"]),
+                _p(f"单位：{unit}", st["small_right"]),
+            ]
+        ],
+        colWidths=[width * 0.5, width * 0.2, width * 0.3],
+    )
+    info.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    out.append(info)
+    out.append(Spacer(1, 2))
+    g = _grid_for(dept, tid)
+    cmds: list[Any] = [
+        ("FONT", (0, 0), (-1, -1), FONT, TABLE_FONT_SIZE),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("ALIGN", (0, 0), (-1, g.header_rows - 1), "CENTER"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    for (c0, r0), (c1, r1) in g.spans:
+        cmds.append(("SPAN", (c0, r0), (c1, r1)))
+    for r, c in g.right:
+        cmds.append(("ALIGN", (c, r), (c, r), "RIGHT"))
+    t = Table(
+        g.rows,
+        colWidths=_col_widths(dept, tid, g, width),
+        repeatRows=g.header_rows if style["repeat_header"] else 0,
+        splitByRow=1,
+    )
+    t.setStyle(TableStyle(cmds))
+    out.append(t)
+    for key in ("note", "explanation"):
+        if table.get(key):
+            out.append(Spacer(1, 4))
+            out.append(_p(table[key], st["small"]))
+    return out
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def _attachment_flowables(att: dict[str, Any]) -> list[Any]:
+    st = _STYLES
+    out: list[Any] = []
+    if att.get("heading"):
+        out.append(_p(att["heading"], st["heading"]))
+    out.append(_p(att.get("title", ""), st["title"]))
+    for line in att.get("meta", []):
+        out.append(_p(line, st["small"]))
+    out.append(Spacer(1, 4))
+    C = lambda s: _p(s, st["att_center"])  # noqa: E731
+    L = lambda s: _p(s, st["att_cell"])  # noqa: E731
+    g = Grid(6)
+    fields = list(att.get("fields", []))
+    if att.get("project"):
+        fields.insert(0, ["项目名称", att["project"]])
+    for field in fields:
+        if len(field) == 4:
+            r = g.add([C(field[0]), L(field[1]), "", C(field[2]), L(field[3]), ""])
+            g.span(r, 1, r, 2)
+            g.span(r, 4, r, 5)
+        else:
+            r = g.add([C(field[0]), L(field[1]), "", "", "", ""])
+            g.span(r, 1, r, 5)
+    budget = att.get("budget")
+    if budget:
+        r = g.add([C("预算执行情况（万元）"), "", "", C("预算数（A）"), C("执行数（B）"), C("执行率（B/A）")])
+        g.span(r, 0, r + 1, 0)
+        g.span(r, 1, r, 2)
+        r2 = g.add(["", C(budget.get("label", "")), "", C(budget.get("budget", "")), C(budget.get("actual", "")), C(budget.get("rate", ""))])
+        g.span(r2, 1, r2, 2)
+    for goal in att.get("goals", []):
+        r = g.add([C(goal.get("name", "")), L(goal.get("text", "")), "", "", "", ""])
+        g.span(r, 1, r, 5)
+        g.add([C(h) for h in ("年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）")])
+        for ind in goal.get("indicators", []):
+            g.add([""] + [C(x) for x in ind])
+    for label, text in att.get("closing", []):
+        r = g.add([C(label), L(text), "", "", "", ""])
+        g.span(r, 1, r, 5)
+    width = PORTRAIT[0] - 2 * MARGIN
+    t = Table(g.rows, colWidths=[width * w for w in (0.15, 0.12, 0.15, 0.26, 0.16, 0.16)], repeatRows=0)
+    cmds: list[Any] = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    for (c0, r0), (c1, r1) in g.spans:
+        cmds.append(("SPAN", (c0, r0), (c1, r1)))
+    t.setStyle(TableStyle(cmds))
+    out.append(t)
+    for line in att.get("notes", []):
+        out.append(Spacer(1, 3))
+        out.append(_p(line, st["small"]))
+    return out
+
+
+# ---------------------------------------------------------------- document
+
+
+_STYLES: dict[str, ParagraphStyle] = {}
+
+
+def _toc(lines: list[str]) -> list[Any]:
+    st = _STYLES
+    rows = []
+    for line in lines:
+        text, _, page = line.partition("\t")
+        rows.append([_p(text, st["toc"]), _p(page, st["toc"])])
+    width = PORTRAIT[0] - 2 * MARGIN
+    t = Table(rows, colWidths=[width * 0.9, width * 0.1])
+    t.setStyle(TableStyle([("ALIGN", (1, 0), (1, -1), "RIGHT"), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [_p("目 录", _STYLES["title"]), t]
+
+
+def table_label(dept: dict[str, Any], tid: str) -> str | None:
+    """公开NN表 label of a table (Wuhan style) or None."""
+    if not dept["style"].get("labels"):
+        return None
+    order = table_order(dept)
+    return f"公开{order.index(tid) + 1:02d}表"
+
+
+def build_story(dept: dict[str, Any]) -> list[Any]:
+    st = _STYLES
+    story: list[Any] = []
+    cover = dept.get("cover") or {}
+    story.append(Spacer(1, 200))
+    story.append(_p(cover.get("title", f"{dept['year']}年度{dept['department']} 部门决算"), st["cover"]))
+    story.append(Spacer(1, 260))
+    if cover.get("date"):
+        story.append(_p(cover["date"], st["cover_date"]))
+    story.append(PageBreak())
+    after_table = False
+    for block in dept["blocks"]:
+        kind = block["type"]
+        if after_table and kind != "table":
+            story.append(NextPageTemplate("portrait"))
+            story.append(PageBreak())
+            after_table = False
+        if kind == "toc":
+            story += _toc(block.get("lines", []))
+        elif kind == "part":
+            if story and not isinstance(story[-1], PageBreak):
+                story.append(PageBreak())
+            story.append(_p(block["text"], st["part"]))
+        elif kind == "title":
+            story.append(_p(block["text"], st["title"]))
+        elif kind == "heading":
+            story.append(_p(block["text"], st["heading"]))
+        elif kind == "paragraph":
+            story.append(_p(block["text"], st["body"]))
+        elif kind == "page_break":
+            story.append(PageBreak())
+        elif kind == "table":
+            tid = block["id"]
+            if tid not in dept["tables"]:
+                continue  # a deleted table (mutation)
+            story.append(NextPageTemplate("landscape"))
+            story.append(PageBreak())  # a table always starts on a page of its own
+            story += _table_flowables(dept, tid, table_label(dept, tid))
+            after_table = True
+        elif kind == "attachment":
+            if not isinstance(story[-1], PageBreak):
+                story.append(PageBreak())
+            story += _attachment_flowables(dept["attachments"][block["index"]])
+        else:
+            raise ValueError(f"unknown block type {kind!r}")
+    return story
+
+
+def _page_number(canvas: Any, doc: Any) -> None:
+    canvas.saveState()
+    canvas.setFont(FONT, 9)
+    w, _h = canvas._pagesize
+    canvas.drawCentredString(w / 2, 6 * mm, f"- {doc.page} -")
+    canvas.restoreState()
+
+
+def render_pdf(dept: dict[str, Any], out: str | Path) -> Path:
+    """Write the department's PDF to ``out`` atomically; return the path."""
+    register_font()
+    _STYLES.clear()
+    _STYLES.update(_styles())
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    doc = BaseDocTemplate(
+        str(tmp),
+        pagesize=PORTRAIT,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=f"{dept['year']}年度{dept['department']}部门决算",
+        author=dept["department"],
+        creator="auditlib sample generator",
+        invariant=1,
+    )
+    pw, ph = PORTRAIT
+    lw, lh = LANDSCAPE
+    doc.addPageTemplates(
+        [
+            PageTemplate("portrait", [Frame(MARGIN, MARGIN, pw - 2 * MARGIN, ph - 2 * MARGIN, id="p")], onPage=_page_number, pagesize=PORTRAIT),
+            PageTemplate("landscape", [Frame(TABLE_MARGIN, TABLE_MARGIN, lw - 2 * TABLE_MARGIN, lh - 2 * TABLE_MARGIN, id="l")], onPage=_page_number, pagesize=LANDSCAPE),
+        ]
+    )
+    doc.build(build_story(dept))
+    os.replace(tmp, out)
+    return out
