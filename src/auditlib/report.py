@@ -1,0 +1,311 @@
+"""The Report: everything read from one final-accounts PDF.
+
+``read_report(pdf)`` is the one entry point: it validates the file, reads the
+text layer, finds the table pages, runs Camelot only there, normalises the
+nine tables, reads the narrative sections and the self-evaluation
+attachments, and caches the result (keyed by the PDF's sha256, the extraction
+settings and the package version) so notebooks and rule changes do not pay
+for extraction again.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pypdfium2 as pdfium
+
+from auditlib import __version__
+from auditlib.extract import RawTable, extract_grids, page_chars, text_lines_above
+from auditlib.normalize import CanonicalTable, compatible, normalise
+from auditlib.pdf import InputError, PdfText, classify_pages, open_document, read_text, squash, titles_named
+from auditlib.schema import TABLE_IDS, TABLES
+
+DEFAULT_MAX_PAGES = 1000
+DEFAULT_TIMEOUT = 300.0
+
+
+@dataclass
+class Section:
+    title: str
+    pages: list[int]
+    text: str
+
+
+@dataclass
+class Report:
+    """One department's report as read from its PDF."""
+
+    path: Path
+    sha256: str
+    page_count: int
+    department: str | None
+    year: int | None
+    units: dict[str, str]
+    tables: dict[str, CanonicalTable]
+    tables_found: dict[str, list[int]]
+    sections: list[Section]
+    attachments: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    page_texts: list[str] = field(default_factory=list)
+
+    @property
+    def tables_missing(self) -> list[str]:
+        return [t for t in TABLE_IDS if t not in self.tables]
+
+    def frame(self, table_id: str) -> pd.DataFrame:
+        """The canonical table as a DataFrame (amounts as Decimal, blank as None)."""
+        table = self.tables[table_id]
+        return pd.DataFrame(table.rows, columns=table.columns, dtype=object)
+
+    def to_json(self) -> dict[str, Any]:
+        """report.json (CONTRACT.md section 3)."""
+        return {
+            "source": {"file": self.path.name, "sha256": self.sha256, "pages": self.page_count},
+            "department": self.department,
+            "year": self.year,
+            "units": self.units,
+            "tables_found": self.tables_found,
+            "tables_missing": self.tables_missing,
+            "sections": [{"title": s.title, "pages": s.pages, "text": s.text} for s in self.sections],
+            "notes": self.notes,
+        }
+
+
+class Deadline:
+    """A per-document time limit checked between steps (never mid-write)."""
+
+    def __init__(self, seconds: float | None):
+        self.end = None if not seconds else time.monotonic() + seconds
+        self.seconds = seconds
+
+    def check(self) -> None:
+        if self.end is not None and time.monotonic() > self.end:
+            raise InputError(f"over --timeout {self.seconds:g} s")
+
+
+# ---------------------------------------------------------------- metadata
+
+_UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元)")
+_DEPT = re.compile(r"(?:编制)?(?:部门|单位)(?:名称)?[:：]\s*(\S+)")
+_YEAR = re.compile(r"(20\d{2})\s*年度")
+
+
+def _unit_and_department(lines: list[str]) -> tuple[str | None, str | None]:
+    unit = dept = None
+    for line in lines:
+        m = _UNIT.search(line.replace(" ", ""))
+        if m and unit is None:
+            unit = m.group(1)
+        m = _DEPT.search(line)
+        if m and dept is None:
+            candidate = re.split(r"\s|公开|单位[:：]", m.group(1))[0]
+            if candidate and not candidate.startswith(("万元", "元")):
+                dept = candidate
+    return unit, dept
+
+
+def _department_and_year(pages: list[str]) -> tuple[str | None, int | None]:
+    """From the cover: '2023年度武汉市…中心 部门决算' or '上海市…局 2024年度部门决算'."""
+    head = "\n".join(pages[:2])
+    years = _YEAR.findall(head)
+    year = int(years[0]) if years else None
+    dept = None
+    for line in head.splitlines():
+        s = squash(line)
+        if "部门决算" in s or "决算" in s:
+            s = re.sub(r"20\d{2}年度?", "", s)
+            s = s.split("部门决算")[0].split("决算")[0]
+            s = re.sub(r"^(第.部分)", "", s)
+            if len(s) >= 4:
+                dept = s
+                break
+    if dept is None:
+        for line in head.splitlines():
+            s = squash(line)
+            if 4 <= len(s) <= 40 and re.search(r"(局|委员会|中心|办公室|办事处|院|馆|所|站|队|委|厅|部)$", s):
+                dept = s
+                break
+    return dept, year
+
+
+# ---------------------------------------------------------------- narrative sections
+
+_PART = re.compile(r"^第[一二三四五六七八九十]+部分")
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、\S")
+
+
+def read_sections(pages: list[str], table_pages: set[int]) -> list[Section]:
+    """Narrative split at 一、/二、… headings (and 第X部分), each with its pages.
+
+    Table pages are left out: the 情况说明 facts live in the text pages.
+    """
+    sections: list[Section] = []
+    current: Section | None = None
+    toc_done = False
+    for number, text in enumerate(pages, start=1):
+        if number in table_pages:
+            continue
+        for raw_line in text.splitlines():
+            line = raw_line.strip()
+            if not line or re.fullmatch(r"[-—\s\d]+", line):
+                continue
+            # The table of contents: heading lines ending with a page number.
+            if not toc_done and re.search(r"(\.{2,}|…+|\s)\s*\d{1,3}$", line) and (_SECTION.match(line) or _PART.match(line)):
+                continue
+            if _PART.match(line) or (_SECTION.match(line) and len(line) <= 40):
+                toc_done = toc_done or number > 3
+                current = Section(title=line, pages=[number], text="")
+                sections.append(current)
+                continue
+            if current is None:
+                current = Section(title="", pages=[number], text="")
+                sections.append(current)
+            if number not in current.pages:
+                current.pages.append(number)
+            current.text += line + "\n"
+    return [s for s in sections if s.title or s.text.strip()]
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _table_page_plan(found: dict[str, list[int]], page_count: int) -> dict[str, list[int]]:
+    """Candidate pages of each table: its title page and up to 3 following pages
+    before the next page that starts another table."""
+    starts = sorted({p for pages in found.values() for p in pages})
+    plan = {}
+    for tid, pages in found.items():
+        first = pages[0]
+        later = [p for p in starts if p > first]
+        stop = later[0] if later else page_count + 1
+        plan[tid] = [p for p in range(first, min(stop, first + 4, page_count + 1))]
+    return plan
+
+
+def _order_on_page(text: str, tids: list[str]) -> list[str]:
+    """Tables sharing a page, in the order their titles are printed."""
+    from auditlib.pdf import match_title
+
+    order = []
+    for line in text.splitlines():
+        tid = match_title(line)
+        if tid in tids and tid not in order:
+            order.append(tid)
+    return order + [t for t in tids if t not in order]
+
+
+def assemble_tables(
+    path: Path, doc: pdfium.PdfDocument, text: PdfText, found: dict[str, list[int]], password: str | None,
+    deadline: Deadline,
+) -> tuple[dict[str, list[RawTable]], dict[str, list[str]], list[str]]:
+    """Grids per table (title page first, then continuation pages)."""
+    plan = _table_page_plan(found, text.page_count)
+    pages = sorted({p for ps in plan.values() for p in ps})
+    grids = extract_grids(path, doc, pages, password)
+    deadline.check()
+    by_page_titles: dict[int, list[str]] = {}
+    for tid, ps in found.items():
+        by_page_titles.setdefault(ps[0], []).append(tid)
+    out: dict[str, list[RawTable]] = {}
+    header_lines: dict[str, list[str]] = {}
+    notes: list[str] = []
+    chars_cache: dict[int, Any] = {}
+    for page, tids in sorted(by_page_titles.items()):
+        ordered = _order_on_page(text.pages[page - 1], tids)
+        available = list(grids.get(page, []))
+        for tid in ordered:
+            if not available:
+                notes.append(f"{TABLES[tid].title}：第{page}页未能识别表格线")
+                continue
+            first = available.pop(0)
+            out[tid] = [first]
+            if page not in chars_cache:
+                chars_cache[page] = page_chars(doc, page)
+            header_lines[tid] = text_lines_above(chars_cache[page], first.bbox[3])
+        # Continuation: the following planned pages whose first grid has the same columns.
+        last_tid = ordered[-1] if ordered else None
+        if last_tid is None or last_tid not in out:
+            continue
+        for p in plan[last_tid][1:]:
+            cont = grids.get(p, [])
+            if not cont or not compatible(out[last_tid][0], cont[0]):
+                break
+            out[last_tid].append(cont[0])
+    return out, header_lines, notes
+
+
+def read_report(
+    pdf: str | Path,
+    password: str | None = None,
+    max_pages: int | None = DEFAULT_MAX_PAGES,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    cache: str | Path | None = None,
+) -> Report:
+    """Read a final-accounts PDF into a Report (raises InputError for bad input)."""
+    from auditlib.cache import load_cached, store_cached
+
+    path = Path(pdf)
+    deadline = Deadline(timeout)
+    text = read_text(path, password=password, max_pages=max_pages)
+    if cache is not None:
+        hit = load_cached(Path(cache), text.sha256, path)
+        if hit is not None:
+            return hit
+    named = titles_named(text.pages)
+    if len(named) < 3:
+        raise InputError("not a final-accounts report (fewer than three of the nine table titles)")
+    deadline.check()
+    found = classify_pages(text.pages)
+    doc = open_document(path, password)
+    try:
+        grids, header_lines, notes = assemble_tables(path, doc, text, found, password, deadline)
+    finally:
+        doc.close()
+    tables: dict[str, CanonicalTable] = {}
+    units: dict[str, str] = {}
+    dept_lines: dict[str, str] = {}
+    for tid in TABLE_IDS:
+        if tid not in grids:
+            continue
+        tables[tid] = normalise(tid, grids[tid])
+        unit, dept = _unit_and_department(header_lines.get(tid, []))
+        if unit:
+            units[tid] = unit
+        if dept:
+            dept_lines[tid] = dept
+        for problem in tables[tid].problems:
+            notes.append(f"{TABLES[tid].title}：{problem}")
+        corrected = sum(g.corrected_cells for g in grids[tid])
+        if corrected:
+            notes.append(f"{TABLES[tid].title}：{corrected}个单元格的文字按PDFium字符位置校正（Camelot读取位置有误）")
+    deadline.check()
+    department, year = _department_and_year(text.pages)
+    if department is None and dept_lines:
+        department = sorted(dept_lines.values(), key=list(dept_lines.values()).count)[-1]
+    table_pages = {p for t in tables.values() for p in t.pages} | {p for ps in found.values() for p in ps}
+    report = Report(
+        path=path,
+        sha256=text.sha256,
+        page_count=text.page_count,
+        department=department,
+        year=year,
+        units=units,
+        tables=tables,
+        tables_found={tid: tables[tid].pages for tid in TABLE_IDS if tid in tables},
+        sections=read_sections(text.pages, table_pages),
+        notes=text.notes + notes,
+        page_texts=text.pages,
+    )
+    report.attachments = {}
+    if cache is not None:
+        store_cached(Path(cache), report)
+    return report
+
+
+def amount_or_none(value: Any) -> Decimal | None:
+    return value if isinstance(value, Decimal) else None
