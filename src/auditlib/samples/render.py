@@ -257,6 +257,16 @@ def _two_panel_table(dept: dict[str, Any], tid: str) -> Grid:
     rows = dept["tables"][tid].get("rows", [])
     inc = [r for r in rows if r.get("panel") == "income"]
     exp = [r for r in rows if r.get("panel") == "expenditure"]
+    # Footer lines (本年收入合计 | 本年支出合计 …) face each other, as in real reports:
+    # the shorter item list is padded with blank lines before its footer.
+    def footer_at(panel: list[dict[str, Any]]) -> int:
+        return next((i for i, r in enumerate(panel) if "合计" in str(r.get("name", ""))), len(panel))
+
+    fi, fe = footer_at(inc), footer_at(exp)
+    if fi < fe:
+        inc = inc[:fi] + [{}] * (fe - fi) + inc[fi:]
+    elif fe < fi:
+        exp = exp[:fe] + [{}] * (fi - fe) + exp[fe:]
     for i in range(max(len(inc), len(exp))):
         cells: list[Any] = []
         for panel, pcols in ((inc, inc_cols), (exp, exp_cols)):
