@@ -6,6 +6,7 @@ cannot be audited. Errors about input are one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -85,6 +86,66 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     return status
 
 
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    from auditlib.report import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT
+
+    p.add_argument("--password", default=None, help="password of an encrypted PDF")
+    p.add_argument("--max-pages", type=int, default=DEFAULT_MAX_PAGES, metavar="N",
+                   help=f"refuse documents with more pages (default {DEFAULT_MAX_PAGES})")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"stop a document that takes longer (default {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--cache", default=os.environ.get("AUDITLIB_CACHE", "data/processed/.cache"), metavar="DIR",
+                   help="extraction cache (default data/processed/.cache, or $AUDITLIB_CACHE)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+
+
+def _read_for_cli(args: argparse.Namespace):
+    """read_report with the shared options; InputError -> one line and exit 3."""
+    from auditlib.report import read_report
+
+    if args.max_pages is not None and args.max_pages < 1:
+        raise _Usage("--max-pages must be at least 1")
+    if args.timeout is not None and args.timeout <= 0:
+        raise _Usage("--timeout must be positive")
+    return read_report(
+        args.pdf,
+        password=args.password,
+        max_pages=args.max_pages,
+        timeout=args.timeout,
+        cache=None if args.no_cache else args.cache,
+    )
+
+
+class _Usage(Exception):
+    pass
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from auditlib.outputs import clear_previous
+    from auditlib.pdf import InputError
+    from auditlib.report_files import extraction_files
+
+    pdf = Path(args.pdf)
+    if not pdf.exists():
+        sys.stderr.write(f"auditlib: {args.pdf}: no such file\n")
+        return EXIT_USAGE
+    out = Path(args.out)
+    created = not out.exists()
+    try:
+        report = _read_for_cli(args)
+    except _Usage as exc:
+        sys.stderr.write(f"auditlib: {exc}\n")
+        return EXIT_USAGE
+    except InputError as exc:
+        clear_previous(out, created)
+        sys.stderr.write(f"auditlib: {args.pdf}: {exc}\n")
+        return EXIT_INPUT
+    extraction_files(report).publish(out)
+    found = len(report.tables)
+    print(f"{args.pdf}: {report.department or '?'} {report.year or '?'}: {found}/9 tables -> {out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="auditlib", description="Audit departmental final accounts (部门决算).")
     parser.add_argument("--version", action="version", version=f"auditlib {__version__}")
@@ -93,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("samples", help="render the sample corpus (data/raw, samples/truth)")
     p.add_argument("--root", default=".", help="project root (default: current folder)")
     p.set_defaults(func=_cmd_samples)
+
+    p = sub.add_parser("extract", help="read a report; write its tables, narrative and report.json into DIR")
+    p.add_argument("pdf", metavar="PDF")
+    p.add_argument("--out", required=True, metavar="DIR")
+    _add_input_options(p)
+    p.set_defaults(func=_cmd_extract)
 
     p = sub.add_parser("inspect", help="list each PDF's pages and the tables found in its text layer")
     p.add_argument("paths", nargs="+", help="PDF files or folders (searched recursively)")

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 import pypdfium2 as pdfium
 
-from auditlib import __version__
+from auditlib.attachments import read_attachments
 from auditlib.extract import RawTable, extract_grids, page_chars, text_lines_above
 from auditlib.normalize import CanonicalTable, compatible, normalise
 from auditlib.pdf import InputError, PdfText, classify_pages, open_document, read_text, squash, titles_named
@@ -264,8 +264,12 @@ def read_report(
     doc = open_document(path, password)
     try:
         grids, header_lines, notes = assemble_tables(path, doc, text, found, password, deadline)
+        table_pages = {g.page for gs in grids.values() for g in gs} | {p for ps in found.values() for p in ps}
+        attachments = read_attachments(path, doc, text.pages, table_pages, password)
+        deadline.check()
     finally:
         doc.close()
+    attachment_page_set = {int(r["page"]) for _h, rows in attachments.values() for r in rows}
     tables: dict[str, CanonicalTable] = {}
     units: dict[str, str] = {}
     dept_lines: dict[str, str] = {}
@@ -287,7 +291,6 @@ def read_report(
     department, year = _department_and_year(text.pages)
     if department is None and dept_lines:
         department = sorted(dept_lines.values(), key=list(dept_lines.values()).count)[-1]
-    table_pages = {p for t in tables.values() for p in t.pages} | {p for ps in found.values() for p in ps}
     report = Report(
         path=path,
         sha256=text.sha256,
@@ -297,11 +300,11 @@ def read_report(
         units=units,
         tables=tables,
         tables_found={tid: tables[tid].pages for tid in TABLE_IDS if tid in tables},
-        sections=read_sections(text.pages, table_pages),
+        sections=read_sections(text.pages, table_pages | attachment_page_set),
         notes=text.notes + notes,
         page_texts=text.pages,
     )
-    report.attachments = {}
+    report.attachments = attachments
     if cache is not None:
         store_cached(Path(cache), report)
     return report
