@@ -40,6 +40,9 @@ demo: setup ## run the main job on the bundled sample corpus
 test: setup ## run all tests
 	$(BIN)/python -m pytest
 
+bench: setup ## run the benchmarks (one line per figure)
+	$(BIN)/python benchmarks/bench_extract.py
+
 lab: setup ## start JupyterLab in the project's environment
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from auditlib.extract import RawTable, extract_grids
+from auditlib.extract import RawTable, extract_grids, ruling_count
 from auditlib.money import format_plain, parse_amount
 from auditlib.normalize import squash
 
@@ -131,8 +131,8 @@ def read_attachments(
     for i, (page, kind, title) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else min(len(pages) + 1, page + 6)
         spans.append((list(range(page, end)), kind))
-    all_pages = sorted({p for ps, _ in spans for p in ps})
-    grids = extract_grids(path, doc, all_pages, password)
+    all_pages = sorted({p for ps, _ in spans for p in ps if ruling_count(doc, p) >= 4})
+    grids = extract_grids(path, doc, all_pages, password, fallback_pages={s[0] for s in starts})
     out: dict[str, tuple[list[str], list[dict[str, Any]]]] = {}
     for ps, kind in spans:
         seq = [g for p in ps for g in grids.get(p, [])]

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 #: Everything that changes what extraction produces (bump when the method changes).
 EXTRACTION_SETTINGS: dict[str, Any] = {
     "plans": ["lattice/vector", "lattice/combined", "network"],
+    "layout": {"boxes_flow": None},
     "text": "pdfium-char-centres",
     "method": 1,
 }

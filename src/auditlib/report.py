@@ -20,7 +20,7 @@ import pandas as pd
 import pypdfium2 as pdfium
 
 from auditlib.attachments import read_attachments
-from auditlib.extract import RawTable, extract_grids, page_chars, text_lines_above
+from auditlib.extract import RawTable, extract_grids, page_chars, ruling_count, text_lines_above
 from auditlib.normalize import CanonicalTable, compatible, normalise
 from auditlib.pdf import InputError, PdfText, classify_pages, open_document, read_text, squash, titles_named
 from auditlib.schema import TABLE_IDS, TABLES
@@ -205,8 +205,13 @@ def assemble_tables(
 ) -> tuple[dict[str, list[RawTable]], dict[str, list[str]], list[str]]:
     """Grids per table (title page first, then continuation pages)."""
     plan = _table_page_plan(found, text.page_count)
+    title_pages = {ps[0] for ps in found.values()}
+    # Continuation candidates must draw rulings (or a text-only table continues
+    # on its own title-less page, which the text-based fallback would not find
+    # reliably anyway).
+    plan = {tid: [p for p in ps if p in title_pages or ruling_count(doc, p) >= 4] for tid, ps in plan.items()}
     pages = sorted({p for ps in plan.values() for p in ps})
-    grids = extract_grids(path, doc, pages, password)
+    grids = extract_grids(path, doc, pages, password, fallback_pages=title_pages)
     deadline.check()
     by_page_titles: dict[int, list[str]] = {}
     for tid, ps in found.items():
@@ -231,11 +236,13 @@ def assemble_tables(
         last_tid = ordered[-1] if ordered else None
         if last_tid is None or last_tid not in out:
             continue
-        for p in plan[last_tid][1:]:
+        p = page + 1
+        while p in plan[last_tid]:  # consecutive pages only
             cont = grids.get(p, [])
             if not cont or not compatible(out[last_tid][0], cont[0]):
                 break
             out[last_tid].append(cont[0])
+            p += 1
     return out, header_lines, notes
 
 
