@@ -34,8 +34,10 @@ system-deps: ## install the Debian CJK font (charts, sample rendering) when miss
 samples: setup ## regenerate the sample corpus (data/raw, samples/truth) byte-identically
 	$(BIN)/auditlib samples --root .
 
-demo: setup ## run the main job on the bundled sample corpus
-	$(BIN)/auditlib inspect data/raw
+demo: setup ## run the main job on the bundled sample corpus (writes data/processed/demo)
+	@set -e; for pdf in $$(find data/raw -name '*.pdf' | sort); do \
+	  $(BIN)/auditlib extract "$$pdf" --out "$(OUT)/demo/$$(basename "$$pdf" .pdf)"; \
+	done; echo "extraction files (tables/*.csv, report.json, attachments/) are in $(OUT)/demo/<name>/"
 
 test: setup ## run all tests
 	$(BIN)/python -m pytest

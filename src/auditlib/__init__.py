@@ -6,4 +6,6 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-__all__ = ["__version__"]
+from auditlib.report import Report, read_report  # noqa: E402
+
+__all__ = ["Report", "__version__", "read_report"]
