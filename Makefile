@@ -45,6 +45,9 @@ test: setup ## run all tests
 bench: setup ## run the benchmarks (one line per figure)
 	$(BIN)/python benchmarks/bench_extract.py
 
+docs: setup ## regenerate docs/rules.md from the rule catalogue
+	$(BIN)/auditlib rules --markdown > docs/rules.md
+
 lab: setup ## start JupyterLab in the project's environment
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 

@@ -68,6 +68,16 @@ def parse_attachment(grids: list[RawTable], kind: str) -> list[dict[str, Any]]:
         for r in range(raw.nrows):
             texts = [squash(raw.text(r, c)) for c in range(raw.ncols)]
             joined = "".join(texts)
+            quoted = [(c, t) for c, t in enumerate(texts) if re.fullmatch(r"(基本|项目)支出总额", t)]
+            if quoted:
+                for c, label in quoted:
+                    value = next((t for t in texts[c + 1:] if t), "")
+                    rows.append(
+                        {"project": project, "row_type": "total", "goal": "", "label": label, "level1": "",
+                         "level2": "", "level3": "", "budget": "", "actual": _plain(re.sub(r"万?元$", "", value)),
+                         "rate": "", "target": "", "achieved": "", "page": raw.page}
+                    )
+                continue
             c = _find(raw, r, r"^项目名称$")
             if c is not None and c + 1 < raw.ncols:
                 project = next((t for t in texts[c + 1:] if t), project)

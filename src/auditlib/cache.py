@@ -28,9 +28,23 @@ EXTRACTION_SETTINGS: dict[str, Any] = {
 }
 
 
+_EXTRACTION_MODULES = ("pdf", "extract", "normalize", "report", "attachments", "schema", "money")
+
+
+def _code_digest() -> bytes:
+    """Digest of the extraction code itself, so a changed extractor never reads an old entry."""
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in _EXTRACTION_MODULES:
+        path = here / f"{name}.py"
+        if path.exists():
+            h.update(path.read_bytes())
+    return h.digest()
+
+
 def cache_key(sha256: str) -> str:
     settings = json.dumps(EXTRACTION_SETTINGS, sort_keys=True).encode()
-    digest = hashlib.sha256(settings + __version__.encode()).hexdigest()[:16]
+    digest = hashlib.sha256(settings + __version__.encode() + _code_digest()).hexdigest()[:16]
     return f"{sha256}-{digest}"
 
 

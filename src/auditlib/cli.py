@@ -146,6 +146,42 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from auditlib.audit_run import audit_output
+    from auditlib.outputs import clear_previous
+    from auditlib.pdf import InputError
+
+    pdf = Path(args.pdf)
+    if not pdf.exists():
+        sys.stderr.write(f"auditlib: {args.pdf}: no such file\n")
+        return EXIT_USAGE
+    out = Path(args.out)
+    created = not out.exists()
+    try:
+        report = _read_for_cli(args)
+    except _Usage as exc:
+        sys.stderr.write(f"auditlib: {exc}\n")
+        return EXIT_USAGE
+    except InputError as exc:
+        clear_previous(out, created)
+        sys.stderr.write(f"auditlib: {args.pdf}: {exc}\n")
+        return EXIT_INPUT
+    files, result = audit_output(report)
+    files.publish(out)
+    print(
+        f"{args.pdf}: {report.department or '?'} {report.year or '?'}: "
+        f"{result.count('error')} errors, {result.count('warning')} warnings, {result.count('info')} rounding notes -> {out}"
+    )
+    return EXIT_OK
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from auditlib.rules.registry import catalogue_markdown, catalogue_text
+
+    sys.stdout.write(catalogue_markdown() if args.markdown else catalogue_text())
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="auditlib", description="Audit departmental final accounts (部门决算).")
     parser.add_argument("--version", action="version", version=f"auditlib {__version__}")
@@ -160,6 +196,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR")
     _add_input_options(p)
     p.set_defaults(func=_cmd_extract)
+
+    p = sub.add_parser("audit", help="extract (or reuse the cache) and run every rule; write findings into DIR")
+    p.add_argument("pdf", metavar="PDF")
+    p.add_argument("--out", required=True, metavar="DIR")
+    _add_input_options(p)
+    p.set_defaults(func=_cmd_audit)
+
+    p = sub.add_parser("rules", help="print the rule catalogue")
+    p.add_argument("--markdown", action="store_true", help="as Markdown (docs/rules.md)")
+    p.set_defaults(func=_cmd_rules)
 
     p = sub.add_parser("inspect", help="list each PDF's pages and the tables found in its text layer")
     p.add_argument("paths", nargs="+", help="PDF files or folders (searched recursively)")

@@ -370,8 +370,12 @@ def _suspicious(raw: RawTable) -> bool:
     return not any(reg.text for reg in raw.regions)
 
 
+def text_lines_between(chars: list[Char], top: float, bottom: float) -> list[str]:
+    """Text lines printed between two heights (titles above a grid, notes below)."""
+    inside = [c for c in chars if bottom < c.cy < top]
+    return [ln for ln in chars_to_text(inside).splitlines() if ln.strip()]
+
+
 def text_lines_above(chars: list[Char], y: float) -> list[str]:
     """Text lines printed above height y (titles, department and unit lines)."""
-    above = [c for c in chars if c.cy > y]
-    text = chars_to_text(above)
-    return [ln for ln in text.splitlines() if ln.strip()]
+    return text_lines_between(chars, float("inf"), y)

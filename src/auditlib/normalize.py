@@ -70,6 +70,8 @@ class CanonicalTable:
     cells: list[dict[str, CellSource]] = field(default_factory=list)  # per row: column -> source
     pages: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # cells that were not readable amounts
+    header_lines: list[str] = field(default_factory=list)  # title, department and unit lines
+    footer_lines: list[str] = field(default_factory=list)  # 注：/说明： lines under the table
 
     @property
     def amount_columns(self) -> list[str]:

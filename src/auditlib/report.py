@@ -20,7 +20,7 @@ import pandas as pd
 import pypdfium2 as pdfium
 
 from auditlib.attachments import read_attachments
-from auditlib.extract import RawTable, extract_grids, page_chars, ruling_count, text_lines_above
+from auditlib.extract import RawTable, extract_grids, page_chars, ruling_count, text_lines_above, text_lines_between
 from auditlib.normalize import CanonicalTable, compatible, normalise
 from auditlib.pdf import InputError, PdfText, classify_pages, open_document, read_text, squash, titles_named
 from auditlib.schema import TABLE_IDS, TABLES
@@ -91,7 +91,9 @@ class Deadline:
 # ---------------------------------------------------------------- metadata
 
 _UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元)")
-_DEPT = re.compile(r"(?:编制)?(?:部门|单位)(?:名称)?[:：]\s*(\S+)")
+#: "部门：X", "编制部门：X", "编制单位：X", "单位名称：X" — but never "单位：万元" / "金额单位：元".
+DEPARTMENT_LINE = re.compile(r"(?<!金额)(?:编制)?(?:部门|单位)(?:名称)?[:：]\s*(?!万?元(?:\s|$))(\S+)")
+_DEPT = DEPARTMENT_LINE
 _YEAR = re.compile(r"(20\d{2})\s*年度")
 
 
@@ -137,6 +139,9 @@ def _department_and_year(pages: list[str]) -> tuple[str | None, int | None]:
 
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、\S")
+#: A numbered line that reads as a sentence (a glossary entry 一、财政拨款收入：指…, a list
+#: item with a figure) is text, not a section heading.
+_SENTENCE = re.compile(r"[：:，,。；;]|\d+(\.\d+)?\s*(万元|元|%)")
 
 
 def read_sections(pages: list[str], table_pages: set[int]) -> list[Section]:
@@ -157,7 +162,7 @@ def read_sections(pages: list[str], table_pages: set[int]) -> list[Section]:
             # The table of contents: heading lines ending with a page number.
             if not toc_done and re.search(r"(\.{2,}|…+|\s)\s*\d{1,3}$", line) and (_SECTION.match(line) or _PART.match(line)):
                 continue
-            if _PART.match(line) or (_SECTION.match(line) and len(line) <= 40):
+            if _PART.match(line) or (_SECTION.match(line) and len(line) <= 40 and not _SENTENCE.search(line)):
                 toc_done = toc_done or number > 3
                 current = Section(title=line, pages=[number], text="")
                 sections.append(current)
@@ -202,7 +207,7 @@ def _order_on_page(text: str, tids: list[str]) -> list[str]:
 def assemble_tables(
     path: Path, doc: pdfium.PdfDocument, text: PdfText, found: dict[str, list[int]], password: str | None,
     deadline: Deadline,
-) -> tuple[dict[str, list[RawTable]], dict[str, list[str]], list[str]]:
+) -> tuple[dict[str, list[RawTable]], dict[str, list[str]], dict[str, list[str]], list[str]]:
     """Grids per table (title page first, then continuation pages)."""
     plan = _table_page_plan(found, text.page_count)
     title_pages = {ps[0] for ps in found.values()}
@@ -218,6 +223,7 @@ def assemble_tables(
         by_page_titles.setdefault(ps[0], []).append(tid)
     out: dict[str, list[RawTable]] = {}
     header_lines: dict[str, list[str]] = {}
+    footer_lines: dict[str, list[str]] = {}
     notes: list[str] = []
     chars_cache: dict[int, Any] = {}
     for page, tids in sorted(by_page_titles.items()):
@@ -243,7 +249,14 @@ def assemble_tables(
                 break
             out[last_tid].append(cont[0])
             p += 1
-    return out, header_lines, notes
+    # Notes and explanations printed under each table, down to the next grid.
+    for tid, seq in out.items():
+        last = seq[-1]
+        if last.page not in chars_cache:
+            chars_cache[last.page] = page_chars(doc, last.page)
+        below = [g.bbox[3] for gs in out.values() for g in gs if g.page == last.page and g.bbox[3] < last.bbox[1]]
+        footer_lines[tid] = text_lines_between(chars_cache[last.page], last.bbox[1], max(below, default=0.0))
+    return out, header_lines, footer_lines, notes
 
 
 def read_report(
@@ -270,7 +283,7 @@ def read_report(
     found = classify_pages(text.pages)
     doc = open_document(path, password)
     try:
-        grids, header_lines, notes = assemble_tables(path, doc, text, found, password, deadline)
+        grids, header_lines, footer_lines, notes = assemble_tables(path, doc, text, found, password, deadline)
         table_pages = {g.page for gs in grids.values() for g in gs} | {p for ps in found.values() for p in ps}
         attachments = read_attachments(path, doc, text.pages, table_pages, password)
         deadline.check()
@@ -284,6 +297,8 @@ def read_report(
         if tid not in grids:
             continue
         tables[tid] = normalise(tid, grids[tid])
+        tables[tid].header_lines = header_lines.get(tid, [])
+        tables[tid].footer_lines = footer_lines.get(tid, [])
         unit, dept = _unit_and_department(header_lines.get(tid, []))
         if unit:
             units[tid] = unit

@@ -244,6 +244,32 @@ def op_header_year(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
     return _edit_text(dept, mm, lambda s: s.replace(year, str(other)))
 
 
+def op_delete_section(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
+    """Remove a narrative section: the heading containing ``context`` and its text up to the next heading."""
+    context = m["context"]
+    blocks = dept["blocks"]
+    start = next((i for i, b in enumerate(blocks) if b.get("type") == "heading" and context in b.get("text", "")), None)
+    if start is None:
+        raise MutationError(f"no heading contains {context!r}")
+    end = start + 1
+    while end < len(blocks) and blocks[end].get("type") == "paragraph":
+        end += 1
+    removed = blocks[start:end]
+    del blocks[start:end]
+    return {"block": start, "old": [b.get("text", "") for b in removed]}
+
+
+def op_delete_paragraph(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
+    """Remove the paragraph that contains ``context`` (an item left out of the narrative)."""
+    context = m["context"]
+    blocks = dept["blocks"]
+    hits = [i for i, b in enumerate(blocks) if b.get("type") == "paragraph" and context in b.get("text", "")]
+    if len(hits) != 1:
+        raise MutationError(f"{len(hits)} paragraphs contain {context!r}; need exactly one")
+    removed = blocks.pop(hits[0])
+    return {"block": hits[0], "old": removed["text"]}
+
+
 # ---------------------------------------------------------------- attachments
 
 
@@ -281,6 +307,8 @@ OPERATIONS: dict[str, Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
     "placeholder": op_placeholder,
     "drop_percent": op_drop_percent,
     "attachment_figure": op_attachment_figure,
+    "delete_section": op_delete_section,
+    "delete_paragraph": op_delete_paragraph,
 }
 
 

@@ -1,0 +1,20 @@
+"""One department's audit output: extraction files plus findings (CONTRACT.md 3 and 4)."""
+from __future__ import annotations
+
+from auditlib import __version__
+from auditlib.findings import audit_files
+from auditlib.outputs import OutputSet
+from auditlib.report import Report
+from auditlib.report_files import extraction_files
+from auditlib.rules import RULES_VERSION, AuditResult, audit
+
+
+def tool_info() -> dict[str, str]:
+    return {"version": __version__, "rules_version": RULES_VERSION}
+
+
+def audit_output(report: Report) -> tuple[OutputSet, AuditResult]:
+    result = audit(report)
+    files = extraction_files(report)
+    files.files.update(audit_files(report, result.findings, result.checks, tool_info()).files)
+    return files, result
