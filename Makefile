@@ -36,8 +36,8 @@ samples: setup ## regenerate the sample corpus (data/raw, samples/truth) byte-id
 
 demo: setup ## run the main job on the bundled sample corpus (writes data/processed/demo)
 	@set -e; for pdf in $$(find data/raw -name '*.pdf' | sort); do \
-	  $(BIN)/auditlib extract "$$pdf" --out "$(OUT)/demo/$$(basename "$$pdf" .pdf)"; \
-	done; echo "extraction files (tables/*.csv, report.json, attachments/) are in $(OUT)/demo/<name>/"
+	  $(BIN)/auditlib audit "$$pdf" --out "$(OUT)/demo/$$(basename "$$pdf" .pdf)"; \
+	done; echo "findings (findings.json/.csv/.xlsx, checks.csv) and extraction files are in $(OUT)/demo/<name>/"
 
 test: setup ## run all tests
 	$(BIN)/python -m pytest

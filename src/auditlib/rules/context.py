@@ -8,13 +8,11 @@ built from a Report and never touches files.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from auditlib.findings import Check, Evidence, Finding, diff, fmt
-from auditlib.money import Interval, compare_sum, half_unit
+from auditlib.money import Interval, compare_sum
 from auditlib.schema import TABLES
 
 Ref = tuple[str, int, str]  # table id, data-row index, column
@@ -59,6 +57,8 @@ class AuditContext:
     def __init__(self, report: Any):
         self.report = report
         self.tables = report.tables
+        #: Values derived once per audit and shared by rules (e.g. the narrative facts).
+        self.memo: dict[str, Any] = {}
 
     # ------------------------------------------------------------ lookups
 
@@ -210,14 +210,3 @@ def missing_tables(ctx: AuditContext, *tids: str) -> str | None:
     return "缺少" + "、".join(absent) if absent else None
 
 
-def half(value: Decimal) -> Decimal:
-    return half_unit(value)
-
-
-@dataclass
-class Ctx:  # pragma: no cover - alias kept for readability in type hints
-    pass
-
-
-def iter_checks(*checks: Check) -> Iterator[Check]:
-    yield from checks

@@ -11,16 +11,12 @@ from auditlib.narrative import Fact, narrative_facts
 from auditlib.rules.context import AuditContext, Ref, plain_name, skipped
 from auditlib.rules.registry import rule
 
-_FACTS: dict[int, list[Fact]] = {}
-
-
 def facts(ctx: AuditContext) -> list[Fact]:
-    """Narrative facts of the context's report, computed once per audit."""
-    key = id(ctx)
-    if key not in _FACTS:
-        _FACTS.clear()
-        _FACTS[key] = narrative_facts(ctx.report)
-    return _FACTS[key]
+    """Narrative facts of the context's report, computed once per audit (kept on the context)."""
+    cached = ctx.memo.get("narrative_facts")
+    if cached is None:
+        cached = ctx.memo["narrative_facts"] = narrative_facts(ctx.report)
+    return cached
 
 
 def _ev(fact: Fact) -> Evidence:
