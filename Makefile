@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 OUT ?= data/processed
 
-.PHONY: help setup system-deps samples demo test bench lab docs clean
+.PHONY: help setup system-deps samples demo test bench lab docs clean regen-notebooks
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-14s %s\n", $$1, $$2}'
@@ -34,21 +34,25 @@ system-deps: ## install the Debian CJK font (charts, sample rendering) when miss
 samples: setup ## regenerate the sample corpus (data/raw, samples/truth) byte-identically
 	$(BIN)/auditlib samples --root .
 
-demo: setup ## run the main job on the bundled sample corpus (writes data/processed/demo)
-	@set -e; for pdf in $$(find data/raw -name '*.pdf' | sort); do \
-	  $(BIN)/auditlib audit "$$pdf" --out "$(OUT)/demo/$$(basename "$$pdf" .pdf)"; \
-	done; echo "findings (findings.json/.csv/.xlsx, checks.csv) and extraction files are in $(OUT)/demo/<name>/"
+demo: setup ## audit the bundled sample corpus as a batch (HTML reports in data/processed/demo)
+	$(BIN)/auditlib batch data/raw --out $(OUT)/demo || test $$? -eq 3
+	@echo "open $(OUT)/demo/portfolio/portfolio.html (overview) and $(OUT)/demo/<name>/audit.html (one per department)"
 
-test: setup ## run all tests
-	$(BIN)/python -m pytest
+test: setup ## run all tests (pytest, and nbval on the stored reference notebooks)
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg tests
+
+regen-notebooks: setup ## regenerate the reference notebooks nbval checks (after a change of findings)
+	$(BIN)/python scripts/regen_notebooks.py
 
 bench: setup ## run the benchmarks (one line per figure)
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_batch.py
 
 docs: setup ## regenerate docs/rules.md from the rule catalogue
 	$(BIN)/auditlib rules --markdown > docs/rules.md
 
-lab: setup ## start JupyterLab in the project's environment
+lab: setup ## start JupyterLab in the project's environment (kernel "Python (auditlib)" registered)
+	$(BIN)/python -m ipykernel install --sys-prefix --name auditlib --display-name "Python (auditlib)" >/dev/null
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 clean: ## remove rebuildable outputs (data/processed) and the virtual environment

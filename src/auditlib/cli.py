@@ -87,12 +87,32 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
+    import math
+
     from auditlib.report import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT
 
+    def pages(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError("must be at least 1")
+        return value
+
+    def seconds(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not math.isfinite(value) or value <= 0:
+            raise argparse.ArgumentTypeError("must be a positive number of seconds")
+        return value
+
     p.add_argument("--password", default=None, help="password of an encrypted PDF")
-    p.add_argument("--max-pages", type=int, default=DEFAULT_MAX_PAGES, metavar="N",
-                   help=f"refuse documents with more pages (default {DEFAULT_MAX_PAGES})")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    p.add_argument("--max-pages", type=pages, default=DEFAULT_MAX_PAGES, metavar="N",
+                   help=f"refuse documents with more pages, before reading them (default {DEFAULT_MAX_PAGES})")
+    p.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"stop a document that takes longer (default {DEFAULT_TIMEOUT:g})")
     p.add_argument("--cache", default=os.environ.get("AUDITLIB_CACHE", "data/processed/.cache"), metavar="DIR",
                    help="extraction cache (default data/processed/.cache, or $AUDITLIB_CACHE)")
@@ -100,20 +120,78 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
 
 
 def _read_for_cli(args: argparse.Namespace):
-    """read_report with the shared options; InputError -> one line and exit 3."""
+    """read_report with the shared options; InputError -> one line and exit 3.
+
+    --timeout is enforced twice: ``Deadline`` checks between steps, and a
+    SIGALRM timer (Unix, main thread) that stops a document even inside a long
+    Camelot call. The alarm raises a BaseException, so the ``except Exception``
+    blocks around Camelot cannot swallow it; it fires once and becomes
+    InputError("over --timeout N s"). The previous handler is restored.
+    Library log records and warnings (a repaired xref, an odd font) are kept off
+    stderr: its only line on bad input is the cause.
+    """
+    import logging
+    import math
+    import signal
+    import threading
+    import warnings
+
+    import pypdfium2 as pdfium
+
+    from auditlib.pdf import InputError
     from auditlib.report import read_report
 
     if args.max_pages is not None and args.max_pages < 1:
         raise _Usage("--max-pages must be at least 1")
-    if args.timeout is not None and args.timeout <= 0:
-        raise _Usage("--timeout must be positive")
-    return read_report(
-        args.pdf,
-        password=args.password,
-        max_pages=args.max_pages,
-        timeout=args.timeout,
-        cache=None if args.no_cache else args.cache,
-    )
+    if args.timeout is not None and not (math.isfinite(args.timeout) and args.timeout > 0):
+        raise _Usage("--timeout must be a positive number of seconds")
+    timeout = args.timeout
+
+    def read():
+        return read_report(
+            args.pdf,
+            password=args.password,
+            max_pages=args.max_pages,
+            timeout=timeout,
+            cache=None if args.no_cache else args.cache,
+        )
+
+    class Alarm(BaseException):
+        pass
+
+    armed = [True]
+
+    def on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
+        if armed[0]:
+            armed[0] = False  # once: a late delivery after the read never raises
+            raise Alarm
+
+    use_alarm = bool(timeout) and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    root = logging.getLogger()
+    null = logging.NullHandler() if not root.handlers else None
+    if null is not None:
+        root.addHandler(null)  # no "last resort" printing of library warnings to stderr
+    previous = signal.signal(signal.SIGALRM, on_alarm) if use_alarm else None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                if use_alarm:
+                    signal.setitimer(signal.ITIMER_REAL, timeout)
+                try:
+                    return read()
+                finally:
+                    armed[0] = False
+            except Alarm:
+                raise InputError(f"over --timeout {timeout:g} s") from None
+            except pdfium.PdfiumError as exc:  # a page or object PDFium cannot load after opening
+                raise InputError(f"damaged PDF ({' '.join(str(exc).split())})") from exc
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        if null is not None:
+            root.removeHandler(null)
 
 
 class _Usage(Exception):
@@ -129,6 +207,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if not pdf.exists():
         sys.stderr.write(f"auditlib: {args.pdf}: no such file\n")
         return EXIT_USAGE
+    if pdf.is_dir():
+        sys.stderr.write(f"auditlib: {args.pdf}: a folder, not a PDF file\n")
+        return EXIT_USAGE
     out = Path(args.out)
     created = not out.exists()
     try:
@@ -138,7 +219,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except InputError as exc:
         clear_previous(out, created)
-        sys.stderr.write(f"auditlib: {args.pdf}: {exc}\n")
+        # One line, whatever the file name or the cause holds.
+        name = args.pdf.replace("\r", "\\r").replace("\n", "\\n")
+        sys.stderr.write(f"auditlib: {name}: {' '.join(str(exc).split()) or 'cannot be audited'}\n")
         return EXIT_INPUT
     extraction_files(report).publish(out)
     found = len(report.tables)
@@ -155,6 +238,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if not pdf.exists():
         sys.stderr.write(f"auditlib: {args.pdf}: no such file\n")
         return EXIT_USAGE
+    if pdf.is_dir():
+        sys.stderr.write(f"auditlib: {args.pdf}: a folder, not a PDF file\n")
+        return EXIT_USAGE
     out = Path(args.out)
     created = not out.exists()
     try:
@@ -164,7 +250,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except InputError as exc:
         clear_previous(out, created)
-        sys.stderr.write(f"auditlib: {args.pdf}: {exc}\n")
+        # One line, whatever the file name or the cause holds.
+        name = args.pdf.replace("\r", "\\r").replace("\n", "\\n")
+        sys.stderr.write(f"auditlib: {name}: {' '.join(str(exc).split()) or 'cannot be audited'}\n")
         return EXIT_INPUT
     files, result = audit_output(report)
     files.publish(out)
@@ -180,6 +268,44 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
     sys.stdout.write(catalogue_markdown() if args.markdown else catalogue_text())
     return EXIT_OK
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from auditlib.batch import Options, discover, run_batch
+
+    in_dir = Path(args.in_dir)
+    if not in_dir.is_dir():
+        sys.stderr.write(f"auditlib: {args.in_dir}: no such folder\n")
+        return EXIT_USAGE
+    if not discover(in_dir):
+        sys.stderr.write(f"auditlib: {args.in_dir}: no PDF found\n")
+        return EXIT_USAGE
+    if args.jobs is not None and args.jobs < 1:
+        sys.stderr.write("auditlib: --jobs must be at least 1\n")
+        return EXIT_USAGE
+    executor = "local"
+    if args.scheduler:
+        executor = "dask"
+    options = Options(
+        password=args.password,
+        max_pages=args.max_pages,
+        timeout=args.timeout,
+        cache=None if args.no_cache else args.cache,
+    )
+    out = Path(args.out)
+    result = run_batch(in_dir, out, options, jobs=args.jobs, executor=executor, scheduler=args.scheduler,
+                       progress=not args.quiet)
+    counts: dict[str, int] = {}
+    for o in result.outcomes.values():
+        counts[o.status] = counts.get(o.status, 0) + 1
+    for slug, o in sorted(result.outcomes.items()):
+        if o.status.startswith("failed"):
+            cell = f" (cell {o.failing_cell})" if o.failing_cell is not None else ""
+            sys.stderr.write(f"auditlib: {slug}: {o.status}{cell}: {o.cause}\n")
+    parts = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
+    print(f"auditlib batch: {len(result.outcomes)} departments: {parts} -> {out} "
+          f"(open {out / 'portfolio' / 'portfolio.html'})")
+    return result.exit_status
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,6 +328,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR")
     _add_input_options(p)
     p.set_defaults(func=_cmd_audit)
+
+    p = sub.add_parser("batch", help="audit every PDF under IN_DIR with the department notebook (papermill)")
+    p.add_argument("in_dir", metavar="IN_DIR")
+    p.add_argument("--out", required=True, metavar="OUT_DIR")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on Dask: tcp://HOST:PORT or local:N (needs the dask extra)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_input_options(p)
+    p.set_defaults(func=_cmd_batch)
 
     p = sub.add_parser("rules", help="print the rule catalogue")
     p.add_argument("--markdown", action="store_true", help="as Markdown (docs/rules.md)")

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,12 +28,18 @@ class InputError(Exception):
 
 @dataclass
 class PdfText:
-    """The text layer of a document: one string per page, plus identity."""
+    """The text layer of a document: one string per page, plus identity.
+
+    ``notes`` says what was unusual about the file itself (repaired, owner
+    password, JavaScript, embedded files); ``needs_copy`` that Camelot must
+    read a decrypted or repaired copy (see ``camelot_source``).
+    """
 
     path: Path
     sha256: str
     pages: list[str]
     notes: list[str] = field(default_factory=list)
+    needs_copy: bool = False
 
     @property
     def page_count(self) -> int:
@@ -44,16 +54,65 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
+#: Other formats that turn up renamed .pdf. A ZIP holding a stored (uncompressed)
+#: PDF carries %PDF- within its first kilobyte, which PDFium would accept.
+_OTHER_FORMATS: list[tuple[bytes, str]] = [
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"PK\x05\x06", "a ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE (old Office) document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+]
+_HTML = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<\?xml)", re.IGNORECASE)
+
+
+def sniff(head: bytes) -> None:
+    """Refuse what is not a PDF before any parser sees it."""
+    if not head:
+        raise InputError("empty file (0 bytes)")
+    if not head.startswith(b"%PDF-"):
+        for magic, kind in _OTHER_FORMATS:
+            if head.startswith(magic):
+                raise InputError(f"not a PDF ({kind})")
+        if _HTML.match(head):
+            raise InputError("not a PDF (an HTML page)")
+    if b"%PDF-" not in head:
+        raise InputError("not a PDF (no %PDF header)")
+
+
+#: Control characters (tab, line feed and carriage return kept), C1 controls,
+#: non-characters and lone surrogates: a damaged font or ToUnicode map yields
+#: them, they mean nothing in a report, and writers (XML, xlsx) reject them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text read from an untrusted PDF without control characters."""
+    return _CONTROL.sub("", text)
+
+
+def _pdfium_cause(exc: Exception) -> str:
+    """'Failed to load document (PDFium: Data format error).' -> 'PDFium: data format error'."""
+    msg = str(exc).strip()
+    m = re.search(r"\((PDFium: [^)]*)\)", msg)
+    if m:
+        cause = m.group(1).rstrip(". ")
+        return cause[:8] + cause[8:9].lower() + cause[9:]
+    return " ".join(msg.split())[:200] or type(exc).__name__
+
+
 def open_document(path: Path, password: str | None = None) -> pdfium.PdfDocument:
     """Open with PDFium, mapping every failure to an InputError with its cause."""
     try:
-        head = path.read_bytes()[:1024]
+        with path.open("rb") as fh:
+            head = fh.read(1024)
     except OSError as exc:
         raise InputError(f"cannot read file ({exc.strerror or exc})") from exc
-    if not head:
-        raise InputError("empty file (0 bytes)")
-    if b"%PDF-" not in head:
-        raise InputError("not a PDF (no %PDF header)")
+    sniff(head)
     try:
         return pdfium.PdfDocument(str(path), password=password)
     except pdfium.PdfiumError as exc:
@@ -62,11 +121,17 @@ def open_document(path: Path, password: str | None = None) -> pdfium.PdfDocument
             if password:
                 raise InputError("encrypted: the password given is wrong") from exc
             raise InputError("encrypted: a password is needed (--password)") from exc
-        raise InputError(f"damaged PDF that cannot be repaired ({exc})") from exc
+        raise InputError(f"damaged PDF that cannot be repaired ({_pdfium_cause(exc)})") from exc
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read file ({exc})") from exc
 
 
 def read_text(path: str | Path, password: str | None = None, max_pages: int | None = None) -> PdfText:
-    """Text of every page (PDFium), or InputError for unreadable input."""
+    """Text of every page (PDFium), or InputError for unreadable input.
+
+    The page count is checked against ``max_pages`` right after opening, before
+    any page is read.
+    """
     path = Path(path)
     doc = open_document(path, password)
     try:
@@ -77,17 +142,141 @@ def read_text(path: str | Path, password: str | None = None, max_pages: int | No
             raise InputError(f"{n} pages, over --max-pages {max_pages}")
         pages = []
         for i in range(n):
-            page = doc[i]
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded())
+            try:
+                page = doc[i]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError as exc:
+                raise InputError(f"damaged PDF: page {i + 1} cannot be read ({_pdfium_cause(exc)})") from exc
+            pages.append(clean_text(textpage.get_text_bounded()))
             textpage.close()
             page.close()
     finally:
         doc.close()
-    text = PdfText(path=path, sha256=sha256_of(path), pages=pages)
     if sum(len(p.strip()) for p in pages) < 20:
         raise InputError("no text layer (scanned image?): nothing to read")
-    return text
+    notes, needs_copy = inspect_structure(path, password)
+    return PdfText(path=path, sha256=sha256_of(path), pages=pages, notes=notes, needs_copy=needs_copy)
+
+
+# ---------------------------------------------------------------- the file's own structure
+
+NOTE_REPAIRED = "damaged cross-reference table: repaired"
+NOTE_OWNER = "owner password only"
+NOTE_OWNER_RESTRICTED = "owner password only: permissions restricted"
+NOTE_JAVASCRIPT = "contains JavaScript: not executed"
+NOTE_EMBEDDED = "contains embedded files: not opened"
+
+#: Bounds for walking direct (nested) objects: untrusted files can nest deeply.
+_MAX_DEPTH = 12
+_MAX_NODES = 2_000_000
+
+
+def inspect_structure(path: Path, password: str | None) -> tuple[list[str], bool]:
+    """Notes about the file (qpdf via pikepdf) and whether Camelot needs a clean copy.
+
+    Nothing here runs or opens anything: JavaScript and embedded files are only
+    detected by their dictionary keys. A damaged cross-reference table that
+    PDFium read anyway shows as qpdf's "reconstruct" warning. When qpdf cannot
+    open a file PDFium could, there is simply nothing to note.
+    """
+    try:
+        import pikepdf
+    except ImportError:  # pragma: no cover - a dependency of auditlib
+        return [], False
+    notes: list[str] = []
+    try:
+        with pikepdf.open(path, password=password or "", suppress_warnings=True) as pdf:
+            encrypted = bool(pdf.is_encrypted)
+            if encrypted and not password and pdf.user_password_matched:
+                allow = pdf.allow
+                restricted = not all(
+                    getattr(allow, flag, True)
+                    for flag in ("extract", "print_lowres", "print_highres", "modify_other", "modify_annotation",
+                                 "modify_form", "modify_assembly")
+                )
+                notes.append(NOTE_OWNER_RESTRICTED if restricted else NOTE_OWNER)
+            javascript, embedded = _scan_objects(pdf, pikepdf)
+            repaired = any(
+                "reconstruct" in w or "xref" in w.lower() or "cross-reference" in w for w in pdf.get_warnings()
+            )
+    except Exception:  # noqa: BLE001 - qpdf failing where PDFium succeeded is not a reason to refuse
+        return notes, False
+    if repaired:
+        notes.insert(0, NOTE_REPAIRED)
+    if javascript:
+        notes.append(NOTE_JAVASCRIPT)
+    if embedded:
+        notes.append(NOTE_EMBEDDED)
+    return notes, encrypted or repaired
+
+
+def _scan_objects(pdf, pikepdf) -> tuple[bool, bool]:
+    """(has JavaScript, has embedded files), from every object's keys."""
+    Dictionary, Array, Stream, Name = pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream, pikepdf.Name
+    javascript = embedded = False
+    budget = _MAX_NODES
+
+    def visit(obj, depth: int) -> None:
+        nonlocal javascript, embedded, budget
+        budget -= 1
+        if budget < 0 or depth > _MAX_DEPTH:
+            return
+        if isinstance(obj, Stream):
+            obj = obj.stream_dict
+        if isinstance(obj, Dictionary):
+            keys = set(obj.keys())
+            if "/JS" in keys or "/JavaScript" in keys or obj.get("/S") == Name.JavaScript:
+                javascript = True
+            if (
+                "/EmbeddedFiles" in keys
+                or "/EF" in keys
+                or obj.get("/Type") == Name.EmbeddedFile
+                or obj.get("/Subtype") == Name.FileAttachment
+            ):
+                embedded = True
+            children = [obj.get(k) for k in keys]
+        elif isinstance(obj, Array):
+            children = list(obj)
+        else:
+            return
+        for child in children:
+            if isinstance(child, (Dictionary, Array)) and not child.is_indirect:
+                visit(child, depth + 1)
+
+    for obj in pdf.objects:
+        if javascript and embedded:
+            break
+        if isinstance(obj, (Dictionary, Array, Stream)):
+            visit(obj, 0)
+    return javascript, embedded
+
+
+@contextmanager
+def camelot_source(text: PdfText, password: str | None) -> Iterator[tuple[Path, str | None]]:
+    """(path, password) for Camelot: the file itself, or a decrypted / repaired copy.
+
+    Camelot's PDF reader refuses owner-password files that forbid copying text
+    and repairs damaged files its own way; qpdf's rewrite gives it the same
+    document PDFium read. The copy lives in a temporary folder (never in --out)
+    and is removed on every exit, timeouts included.
+    """
+    if not text.needs_copy:
+        yield text.path, password
+        return
+    import pikepdf
+
+    folder = Path(tempfile.mkdtemp(prefix="auditlib-copy-"))
+    try:
+        copy = folder / "document.pdf"
+        try:
+            with pikepdf.open(text.path, password=password or "", suppress_warnings=True) as pdf:
+                pdf.save(copy, encryption=False, deterministic_id=True)
+            source: tuple[Path, str | None] = (copy, None)
+        except Exception:  # noqa: BLE001 - fall back to the file as it is
+            source = (text.path, password)
+        yield source
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- page classification

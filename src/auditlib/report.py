@@ -22,7 +22,17 @@ import pypdfium2 as pdfium
 from auditlib.attachments import read_attachments
 from auditlib.extract import RawTable, extract_grids, page_chars, ruling_count, text_lines_above, text_lines_between
 from auditlib.normalize import CanonicalTable, compatible, normalise
-from auditlib.pdf import InputError, PdfText, classify_pages, open_document, read_text, squash, titles_named
+from auditlib.pdf import (
+    InputError,
+    PdfText,
+    camelot_source,
+    classify_pages,
+    clean_text,
+    open_document,
+    read_text,
+    squash,
+    titles_named,
+)
 from auditlib.schema import TABLE_IDS, TABLES
 
 DEFAULT_MAX_PAGES = 1000
@@ -259,6 +269,32 @@ def assemble_tables(
     return out, header_lines, footer_lines, notes
 
 
+def _clean_read_text(
+    grids: dict[str, list[RawTable]],
+    header_lines: dict[str, list[str]],
+    footer_lines: dict[str, list[str]],
+    attachments: dict[str, Any],
+) -> None:
+    """Drop control characters from every text read off the pages (input validation).
+
+    The text layer is cleaned in ``read_text``; cells, the lines around tables
+    and attachment rows come from PDFium's characters and are cleaned here, so
+    no finding, CSV or workbook carries them.
+    """
+    for seq in grids.values():
+        for grid in seq:
+            for region in grid.regions:
+                region.text = clean_text(region.text)
+    for lines in (header_lines, footer_lines):
+        for tid, texts in lines.items():
+            lines[tid] = [clean_text(t) for t in texts]
+    for _header, rows in attachments.values():
+        for row in rows:
+            for key, value in row.items():
+                if isinstance(value, str):
+                    row[key] = clean_text(value)
+
+
 def read_report(
     pdf: str | Path,
     password: str | None = None,
@@ -271,7 +307,11 @@ def read_report(
 
     path = Path(pdf)
     deadline = Deadline(timeout)
+    # Validation and limits: --max-pages is checked inside read_text before any
+    # page is read; the file's own notes (repaired, owner password, JavaScript,
+    # embedded files) come from there too.
     text = read_text(path, password=password, max_pages=max_pages)
+    deadline.check()
     if cache is not None:
         hit = load_cached(Path(cache), text.sha256, path)
         if hit is not None:
@@ -283,12 +323,18 @@ def read_report(
     found = classify_pages(text.pages)
     doc = open_document(path, password)
     try:
-        grids, header_lines, footer_lines, notes = assemble_tables(path, doc, text, found, password, deadline)
-        table_pages = {g.page for gs in grids.values() for g in gs} | {p for ps in found.values() for p in ps}
-        attachments = read_attachments(path, doc, text.pages, table_pages, password)
+        # Camelot reads a decrypted / repaired copy when PDFium needed one (pdf.camelot_source).
+        with camelot_source(text, password) as (grid_path, grid_password):
+            grids, header_lines, footer_lines, notes = assemble_tables(
+                grid_path, doc, text, found, grid_password, deadline
+            )
+            table_pages = {g.page for gs in grids.values() for g in gs} | {p for ps in found.values() for p in ps}
+            deadline.check()
+            attachments = read_attachments(grid_path, doc, text.pages, table_pages, grid_password)
         deadline.check()
     finally:
         doc.close()
+    _clean_read_text(grids, header_lines, footer_lines, attachments)
     attachment_page_set = {int(r["page"]) for _h, rows in attachments.values() for r in rows}
     tables: dict[str, CanonicalTable] = {}
     units: dict[str, str] = {}

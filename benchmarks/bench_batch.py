@@ -1,0 +1,59 @@
+"""Benchmark: auditlib batch on the sample corpus plus the real PDFs, on this machine's cores.
+
+Prints per-department seconds, throughput (reports/hour), the papermill overhead per
+department (batch seconds minus the in-process audit of the same PDF), and peak memory
+per worker (the largest resident set of a worker and its kernel).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    from auditlib.batch import Options, run_batch
+    from auditlib.workpaper import run_audit
+
+    jobs = int(os.environ.get("AUDITLIB_BENCH_JOBS", os.cpu_count() or 2))
+    with tempfile.TemporaryDirectory() as tmp:
+        in_dir = Path(tmp) / "in"
+        in_dir.mkdir()
+        for pdf in sorted((ROOT / "data" / "raw").rglob("*.pdf")):
+            shutil.copy(pdf, in_dir / pdf.name)
+        real = ROOT.parent / "shared" / "real-pdfs"
+        for pdf in sorted(real.glob("*.pdf")) if real.is_dir() else []:
+            shutil.copy(pdf, in_dir / pdf.name)
+        n = len(list(in_dir.glob("*.pdf")))
+        start = time.perf_counter()
+        result = run_batch(in_dir, Path(tmp) / "out", Options(cache=None), jobs=jobs, progress=False)
+        wall = time.perf_counter() - start
+        seconds = {s: o.seconds for s, o in result.outcomes.items()}
+        for slug in sorted(seconds):
+            print(f"batch department {slug}: {seconds[slug]:.2f} s ({result.outcomes[slug].status})")
+        print(f"batch {n} PDFs on {jobs} workers: wall {wall:.1f} s, {n / wall * 3600:.0f} reports/hour "
+              f"(target >= 1000), mean {statistics.mean(seconds.values()):.2f} s per department")
+        in_process = {}
+        for pdf in sorted(in_dir.glob("*.pdf")):
+            t = time.perf_counter()
+            try:
+                run_audit(pdf, Path(tmp) / "direct" / pdf.stem, cache=None)
+            except Exception:  # noqa: BLE001 - same input errors as the batch
+                pass
+            in_process[pdf.stem] = time.perf_counter() - t
+        overheads = [seconds[s] - in_process[s] for s in seconds if s in in_process]
+        print(f"papermill overhead per department: mean {statistics.mean(overheads):.2f} s, "
+              f"max {max(overheads):.2f} s (target < 3 s)")
+        peak = max(o.peak_rss_mb for o in result.outcomes.values())
+        print(f"peak memory per worker (worker or its kernel): {peak:.0f} MB (target < 500 MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,441 @@
+"""Batches: one papermill run of the department notebook per PDF (CONTRACT.md section 5).
+
+Why papermill: each department's executed notebook is the kept record of its
+audit (inputs, parameters, outputs, and the failing cell when it fails). Each
+run gets its own kernel, in a pool of worker processes; workers are recycled
+after a number of documents so memory cannot creep. The manifest is rewritten
+after every department, so a batch killed at any moment resumes where it
+stopped: a department whose input, parameters and tool version are unchanged
+is not redone.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from auditlib import __version__
+from auditlib.outputs import csv_text, json_text
+from auditlib.rules.registry import RULES_VERSION
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = ROOT / "notebooks"
+DEPARTMENT_NOTEBOOK = NOTEBOOKS / "department_audit.ipynb"
+PORTFOLIO_NOTEBOOK = NOTEBOOKS / "portfolio.ipynb"
+SUMMARY_COLUMNS = ["slug", "department", "year", "status", "errors", "warnings", "infos", "seconds"]
+
+
+# ---------------------------------------------------------------- discovery and slugs
+
+
+def _slug_stem(stem: str) -> str:
+    out, run = [], False
+    for ch in stem.lower():
+        if ch.isalnum() or ch in "-_":
+            out.append(ch)
+            run = False
+        elif not run:
+            out.append("_")
+            run = True
+    return "".join(out) or "_"
+
+
+@dataclass(frozen=True)
+class Job:
+    slug: str
+    pdf: Path  # absolute
+    rel: str  # path relative to IN_DIR (posix)
+
+
+def discover(in_dir: Path) -> list[Job]:
+    """Every *.pdf under IN_DIR (recursive, sorted by path) with its slug.
+
+    The slug is the lower-cased stem with each run of characters other than
+    letters, digits, '-' and '_' replaced by '_'. Stems that clash (or the stem
+    'portfolio') get '-' and 8 hex digits of sha256(relative path) appended.
+    Names read from inside a PDF never make paths.
+    """
+    in_dir = in_dir.resolve()
+    pdfs = sorted(p for p in in_dir.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+    rels = [p.relative_to(in_dir).as_posix() for p in pdfs]
+    stems = [_slug_stem(Path(r).stem) for r in rels]
+    counts: dict[str, int] = {}
+    for s in stems:
+        counts[s] = counts.get(s, 0) + 1
+    jobs = []
+    for pdf, rel, stem in zip(pdfs, rels, stems):
+        slug = stem
+        if counts[stem] > 1 or stem == "portfolio":
+            slug = f"{stem}-{hashlib.sha256(rel.encode('utf-8')).hexdigest()[:8]}"
+        jobs.append(Job(slug, pdf, rel))
+    return jobs
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+# ---------------------------------------------------------------- one department
+
+
+@dataclass
+class Options:
+    password: str | None = None
+    max_pages: int = 1000
+    timeout: float = 300.0
+    cache: str | None = "data/processed/.cache"
+
+    def parameters(self) -> dict[str, Any]:
+        """What decides a department's outputs (the resume key), without secrets."""
+        return {"max_pages": self.max_pages, "timeout": self.timeout, "password": bool(self.password)}
+
+
+@dataclass
+class Outcome:
+    slug: str
+    status: str  # audited, unchanged, failed_input, failed_error
+    seconds: float = 0.0
+    cause: str | None = None
+    failing_cell: int | None = None
+    department: str | None = None
+    year: int | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    peak_rss_mb: float = 0.0
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    rusage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(rusage, children) / 1024.0
+
+
+def _html(notebook: Path, target: Path) -> None:
+    """Export the executed notebook to HTML without the code (a working paper, not a script)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter()
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    target.write_text(body, encoding="utf-8")
+
+
+def _swap_in(stage: Path, final: Path) -> None:
+    """Replace ``final`` by ``stage`` (both in OUT_DIR): no half-written department is ever visible."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        os.replace(final, old)
+    os.replace(stage, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _failure(nb_error: Exception) -> tuple[str, str, int | None]:
+    """(status, cause, failing cell) from a papermill execution error."""
+    ename = getattr(nb_error, "ename", type(nb_error).__name__)
+    evalue = getattr(nb_error, "evalue", str(nb_error))
+    cell = getattr(nb_error, "exec_count", None)
+    if ename == "InputError":
+        return "failed_input", str(evalue), cell
+    return "failed_error", f"{ename}: {evalue}", cell
+
+
+def _warm_cache(job: Job, options: Options) -> None:
+    """Extract in the (long-lived) worker so the notebook's kernel reads the cache.
+
+    The worker has Camelot and pandas imported already; a fresh kernel would pay
+    for those imports and the extraction again. Errors are left for the notebook
+    to raise, so that a failed department keeps its executed notebook with the
+    failing cell.
+    """
+    if not options.cache:
+        return
+    from auditlib.report import read_report
+
+    try:
+        read_report(job.pdf, password=options.password, max_pages=options.max_pages, timeout=options.timeout,
+                    cache=options.cache)
+    except Exception:  # noqa: BLE001 - the notebook will raise and record it
+        pass
+
+
+def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
+    """Execute the department notebook for one PDF into OUT_DIR/<slug>/ (atomically)."""
+    import papermill as pm
+
+    start = time.perf_counter()
+    out_dir = Path(out_dir).resolve()
+    _warm_cache(job, options)
+    stage = Path(tempfile.mkdtemp(prefix=f".{job.slug}.stage-", dir=out_dir))
+    stage.chmod(0o755)
+    executed = stage / "audit.ipynb"
+    params = {
+        "pdf": str(job.pdf),
+        "out_dir": str(stage),
+        "password": options.password,
+        "max_pages": options.max_pages,
+        "timeout": options.timeout,
+        "cache": options.cache,
+        "include_info_images": False,
+    }
+    try:
+        pm.execute_notebook(
+            str(DEPARTMENT_NOTEBOOK),
+            str(executed),
+            parameters=params,
+            kernel_name="python3",
+            progress_bar=False,
+            cwd=str(ROOT),
+            execution_timeout=max(int(options.timeout) + 60, 60),
+        )
+        _html(executed, stage / "audit.html")
+        findings = json.loads((stage / "findings.json").read_text(encoding="utf-8"))
+        (stage / ".auditlib-files").unlink(missing_ok=True)
+        _swap_in(stage, out_dir / job.slug)
+        counts = {s: sum(1 for f in findings["findings"] if f["severity"] == s) for s in ("error", "warning", "info")}
+        return Outcome(job.slug, "audited", time.perf_counter() - start, department=findings.get("department"),
+                       year=findings.get("year"), counts=counts, peak_rss_mb=_peak_rss_mb())
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded, the batch goes on
+        from papermill.exceptions import PapermillExecutionError
+
+        if isinstance(exc, PapermillExecutionError):
+            status, cause, cell = _failure(exc)
+        else:
+            status, cause, cell = "failed_error", f"{type(exc).__name__}: {exc}", None
+            cause += " | " + traceback.format_exc(limit=2).replace("\n", " ")[-300:]
+        failed = out_dir / f".{job.slug}.failed-{os.getpid()}"
+        shutil.rmtree(failed, ignore_errors=True)
+        failed.mkdir(mode=0o755)
+        if executed.exists():
+            shutil.copy(executed, failed / "audit.failed.ipynb")
+        shutil.rmtree(stage, ignore_errors=True)
+        _swap_in(failed, out_dir / job.slug)
+        return Outcome(job.slug, status, time.perf_counter() - start, cause=cause.splitlines()[0] if cause else cause,
+                       failing_cell=cell, peak_rss_mb=_peak_rss_mb())
+
+
+# ---------------------------------------------------------------- the batch
+
+
+@dataclass
+class BatchResult:
+    outcomes: dict[str, Outcome]
+    manifest: dict[str, Any]
+
+    @property
+    def exit_status(self) -> int:
+        statuses = {o.status for o in self.outcomes.values()}
+        if "failed_error" in statuses:
+            return 1
+        if "failed_input" in statuses:
+            return 3
+        return 0
+
+
+def _load_manifest(out_dir: Path) -> dict[str, Any]:
+    path = out_dir / "manifest.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    path = out_dir / "manifest.json"
+    tmp = path.with_name(f".manifest.json.{os.getpid()}.tmp")
+    tmp.write_text(json_text(manifest), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _unchanged(entry: dict[str, Any] | None, job: Job, sha: str, params: dict[str, Any], out: Path) -> bool:
+    """Same input bytes, same parameters, finished outputs on disk (the tool version is checked by the caller)."""
+    return bool(
+        entry
+        and entry.get("status") in ("audited", "unchanged")
+        and entry.get("input") == job.rel
+        and entry.get("sha256") == sha
+        and entry.get("parameters") == params
+        and (out / "findings.json").exists()
+        and (out / "audit.ipynb").exists()
+        and (out / "audit.html").exists()
+    )
+
+
+def run_batch(
+    in_dir: Path,
+    out_dir: Path,
+    options: Options,
+    jobs: int | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    progress: bool = True,
+    run_portfolio: bool = True,
+    max_tasks_per_child: int = 20,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> BatchResult:
+    """Audit every PDF under IN_DIR into OUT_DIR; see CONTRACT.md section 5."""
+    in_dir, out_dir = Path(in_dir).resolve(), Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(out_dir)
+    private_cache = None
+    if not options.cache:
+        # --no-cache: nothing is read from or kept in a shared cache, but the worker still hands
+        # its extraction to the notebook's kernel through a cache private to this run.
+        private_cache = Path(tempfile.mkdtemp(prefix=".cache-", dir=out_dir))
+        options = Options(options.password, options.max_pages, options.timeout, str(private_cache))
+    elif not Path(options.cache).is_absolute():
+        options = Options(options.password, options.max_pages, options.timeout, str(Path(options.cache).resolve()))
+    tool = {"version": __version__, "rules_version": RULES_VERSION}
+    previous = _load_manifest(out_dir)
+    old_entries = previous.get("departments", {}) if previous.get("tool") == tool else {}
+    manifest: dict[str, Any] = {"tool": tool, "departments": {}}
+    params = options.parameters()
+    todo: list[Job] = []
+    outcomes: dict[str, Outcome] = {}
+    all_jobs = discover(in_dir)
+    for job in all_jobs:
+        sha = sha256_file(job.pdf)
+        entry = old_entries.get(job.slug)
+        base = {"input": job.rel, "sha256": sha, "parameters": params}
+        if _unchanged(entry, job, sha, params, out_dir / job.slug):
+            manifest["departments"][job.slug] = {**entry, "status": "unchanged"}
+            outcomes[job.slug] = Outcome(job.slug, "unchanged", 0.0, department=entry.get("department"),
+                                         year=entry.get("year"), counts=entry.get("counts", {}))
+        else:
+            manifest["departments"][job.slug] = {**base, "started": None, "seconds": None, "status": "pending",
+                                                 "cause": None, "failing_cell": None}
+            todo.append(job)
+    _remove_stale(out_dir, {j.slug for j in all_jobs})
+    _write_manifest(out_dir, manifest)
+
+    def record(outcome: Outcome, started: str) -> None:
+        entry = manifest["departments"][outcome.slug]
+        entry.update({
+            "started": started, "seconds": round(outcome.seconds, 3), "status": outcome.status,
+            "cause": outcome.cause, "failing_cell": outcome.failing_cell,
+            "department": outcome.department, "year": outcome.year, "counts": outcome.counts,
+        })
+        outcomes[outcome.slug] = outcome
+        _write_manifest(out_dir, manifest)
+        if on_outcome:
+            on_outcome(outcome)
+
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc="auditlib batch", unit="dept")
+    if todo:
+        runner = _dask_runner if executor == "dask" else _local_runner
+        for outcome, started in runner(todo, out_dir, options, jobs, scheduler, max_tasks_per_child):
+            record(outcome, started)
+            if bar:
+                bar.update(1)
+                bar.set_postfix_str(f"{outcome.slug}: {outcome.status}")
+    if bar:
+        bar.close()
+    if private_cache is not None:
+        shutil.rmtree(private_cache, ignore_errors=True)
+    write_summary(out_dir, manifest)
+    if run_portfolio:
+        run_portfolio_notebook(out_dir)
+    return BatchResult(outcomes, manifest)
+
+
+def _local_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | None, scheduler: str | None,
+                  max_tasks_per_child: int) -> Iterable[tuple[Outcome, str]]:
+    import multiprocessing
+
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=max_tasks_per_child) as pool:
+        started = {}
+        futures = {}
+        for job in todo:
+            started[job.slug] = _now()
+            futures[pool.submit(run_department, job, out_dir, options)] = job
+        for fut in as_completed(futures):
+            job = futures[fut]
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker is a failed department
+                outcome = Outcome(job.slug, "failed_error", 0.0, cause=f"{type(exc).__name__}: {exc}")
+            yield outcome, started[job.slug]
+
+
+def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | None, scheduler: str | None,
+                 max_tasks_per_child: int) -> Iterable[tuple[Outcome, str]]:  # pragma: no cover - optional
+    raise NotImplementedError("Dask execution is not available in this version")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _clean_leftovers(out_dir: Path) -> None:
+    """Remove staging folders a killed run left behind (never a finished department)."""
+    for p in out_dir.iterdir():
+        if p.name.startswith(".") and (".stage-" in p.name or ".failed-" in p.name or ".old-" in p.name
+                                       or p.name.startswith(".cache-")):
+            shutil.rmtree(p, ignore_errors=True)
+        elif p.name.startswith(".manifest.json.") and p.name.endswith(".tmp"):
+            p.unlink(missing_ok=True)
+
+
+def _remove_stale(out_dir: Path, slugs: set[str]) -> None:
+    """Departments of an earlier run whose PDF is gone are removed (files this run would not write)."""
+    previous = _load_manifest(out_dir).get("departments", {})
+    for slug in previous:
+        if slug not in slugs and (out_dir / slug).is_dir():
+            shutil.rmtree(out_dir / slug, ignore_errors=True)
+
+
+def write_summary(out_dir: Path, manifest: dict[str, Any]) -> Path:
+    rows = []
+    for slug in sorted(manifest["departments"]):
+        e = manifest["departments"][slug]
+        counts = e.get("counts") or {}
+        rows.append({
+            "slug": slug, "department": e.get("department") or "", "year": e.get("year") or "",
+            "status": e.get("status"), "errors": counts.get("error", ""), "warnings": counts.get("warning", ""),
+            "infos": counts.get("info", ""), "seconds": e.get("seconds") if e.get("seconds") is not None else "",
+        })
+    portfolio = out_dir / "portfolio"
+    portfolio.mkdir(exist_ok=True)
+    path = portfolio / "summary.csv"
+    tmp = path.with_name(".summary.csv.tmp")
+    tmp.write_text(csv_text(SUMMARY_COLUMNS, rows), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def run_portfolio_notebook(out_dir: Path) -> None:
+    """Execute notebooks/portfolio.ipynb over OUT_DIR into OUT_DIR/portfolio/ (+ HTML)."""
+    import papermill as pm
+
+    portfolio = out_dir / "portfolio"
+    stage = portfolio / ".portfolio.tmp.ipynb"
+    pm.execute_notebook(str(PORTFOLIO_NOTEBOOK), str(stage), parameters={"batch_dir": str(out_dir)},
+                        kernel_name="python3", progress_bar=False, cwd=str(ROOT))
+    _html(stage, portfolio / ".portfolio.html.tmp")
+    os.replace(portfolio / ".portfolio.html.tmp", portfolio / "portfolio.html")
+    os.replace(stage, portfolio / "portfolio.ipynb")
