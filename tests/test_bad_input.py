@@ -396,6 +396,21 @@ def test_300_pages_over_max_pages(long_pdf: Path, tmp_path: Path):
     assert time.monotonic() - started < 20  # refused before any heavy work
 
 
+def test_max_pages_refuses_before_reading_any_page(long_pdf: Path, monkeypatch):
+    import pypdfium2 as pdfium
+
+    from auditlib.pdf import InputError
+    from auditlib.report import read_report
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("a page was read before --max-pages was checked")
+
+    monkeypatch.setattr(pdfium.PdfPage, "get_textpage", no_reading)
+    monkeypatch.setattr("auditlib.pdf.inspect_structure", no_reading)
+    with pytest.raises(InputError, match=r"^300 pages, over --max-pages 299$"):
+        read_report(long_pdf, max_pages=299)
+
+
 def test_300_pages_over_timeout(long_pdf: Path, tmp_path: Path):
     out = tmp_path / "out"
     assert_unauditable(audit(long_pdf, out, "--timeout", "0.5"), long_pdf, out, "over --timeout 0.5 s")
@@ -443,3 +458,38 @@ def test_bad_timeout_is_a_usage_error(tmp_path: Path, value: str):
     done = audit(SMALL, tmp_path / "out", f"--timeout={value}")
     assert done.returncode == 2, done.stderr
     assert not (tmp_path / "out").exists()
+
+
+# ---------------------------------------------------------------- in-process checks
+
+
+@pytest.mark.parametrize(
+    "head, cause",
+    [
+        (b"", "empty file"),
+        (b"PK\x03\x04\x14\x00" + b"%PDF-1.4" * 4, "not a PDF (a ZIP archive)"),
+        (b"\x89PNG\r\n\x1a\n", "not a PDF (a PNG image)"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "not a PDF (an OLE (old Office) document)"),
+        (b"  <!DOCTYPE html><html>%PDF-1.4", "not a PDF (an HTML page)"),
+        (b"Hello", "not a PDF (no %PDF header)"),
+    ],
+)
+def test_sniff_names_the_format(head: bytes, cause: str):
+    from auditlib.pdf import InputError, sniff
+
+    with pytest.raises(InputError) as caught:
+        sniff(head)
+    assert str(caught.value).startswith(cause)
+
+
+def test_sniff_accepts_a_pdf_with_a_short_preamble():
+    from auditlib.pdf import sniff
+
+    sniff(b"%PDF-1.7\n")
+    sniff(b"\r\n\r\n%PDF-1.4\n")  # producers that write a few bytes first: viewers accept it
+
+
+def test_clean_text_drops_control_characters():
+    from auditlib.pdf import clean_text
+
+    assert clean_text("收、支总计\x11\x122,196.6万元\x00\ufffe\n\t合计\r") == "收、支总计2,196.6万元\n\t合计\r"

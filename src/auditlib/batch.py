@@ -382,9 +382,206 @@ def _local_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | 
             yield outcome, started[job.slug]
 
 
+class BatchSetupError(ValueError):
+    """A batch that cannot start: a malformed scheduler address, a scheduler that does not answer, or
+    workers that cannot do the work (an input they cannot read, an OUT_DIR they cannot write, another
+    auditlib). One line, ``<address>: <cause>``; the command line prints it and exits 2."""
+
+
+_DASK_SCHEMES = ("tcp", "tls", "ws", "wss")
+_DASK_WORKER_WAIT = 120.0  # seconds an external scheduler may take to get its first worker
+_SHARED_FS = "IN_DIR, OUT_DIR and the cache must be on a filesystem every worker sees at the same path"
+
+
+def _one_line(text: object, limit: int = 400) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _setup_error(address: str, cause: str) -> BatchSetupError:
+    name = address.replace("\r", "\\r").replace("\n", "\\n")
+    return BatchSetupError(f"{name}: {_one_line(cause)}")
+
+
+def _parse_scheduler(address: str) -> tuple[str, Any]:
+    """``("local", N)`` for ``local:N``, else ``("remote", address)``; BatchSetupError when malformed."""
+    usage = "not a Dask scheduler address (tcp://HOST:PORT or local:N)"
+    text = address.strip()
+    if text.startswith("local:"):
+        n = text[len("local:"):]
+        if not (n.isascii() and n.isdigit()) or int(n) < 1:
+            raise _setup_error(address, "local:N needs a number of workers N of at least 1")
+        return "local", int(n)
+    scheme, sep, rest = text.partition("://")
+    if not sep:
+        scheme, rest = "tcp", text
+    host, _, port = rest.rpartition(":")
+    if (scheme not in _DASK_SCHEMES or not host or "/" in rest or any(c.isspace() for c in rest)
+            or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536):
+        raise _setup_error(address, usage)
+    return "remote", f"{scheme}://{rest}"
+
+
+def _need_dask(address: str) -> None:
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise _setup_error(address, "Dask is not installed (pip install 'auditlib[dask]')") from None
+
+
+def _check_scheduler(address: str) -> None:
+    """Before anything is written: the address is well formed and its scheduler answers.
+
+    The wait is Dask's connect timeout (``distributed.comm.timeouts.connect``, e.g.
+    ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT=5s``). ``local:N`` only needs Dask installed.
+    """
+    kind, target = _parse_scheduler(address)
+    _need_dask(address)
+    if kind == "local":
+        return
+    import asyncio
+
+    import dask.config
+    from dask.utils import parse_timedelta
+    from distributed.comm import connect
+    from distributed.security import Security
+
+    timeout = parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), "s")
+
+    async def probe() -> None:
+        comm = await connect(target, timeout=timeout, **Security().get_connection_args("client"))
+        await comm.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception as exc:  # noqa: BLE001 - refused, timed out, not a Dask endpoint, bad TLS ...
+        raise _setup_error(address, f"cannot reach the scheduler within {timeout:g} s ({type(exc).__name__}: "
+                                    f"{exc})") from None
+
+
+def _dask_worker_check(paths: list[str], out_dir: str, cache: str | None, expected: tuple) -> str | None:
+    """Run on every worker (``client.run``): what stops this worker from doing the batch, or None."""
+    here = (__version__, RULES_VERSION, _cache_key_here())
+    if here != expected:
+        return (f"runs auditlib {here[0]} (rules {here[1]}) and this machine auditlib {expected[0]} (rules "
+                f"{expected[1]}), or their extraction code differs: install the same auditlib on every worker")
+    if not DEPARTMENT_NOTEBOOK.is_file():
+        return f"has no department notebook at {DEPARTMENT_NOTEBOOK}: install auditlib from its source tree"
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                fh.read(1)
+        except OSError as exc:
+            return f"cannot read {path} ({exc.strerror or type(exc).__name__}); {_SHARED_FS}"
+    for folder in [out_dir] + ([cache] if cache else []):
+        try:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=".auditlib-probe-", dir=folder)
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as exc:
+            return f"cannot write to {folder} ({exc.strerror or type(exc).__name__}); {_SHARED_FS}"
+    return None
+
+
+def _dask_department(run: Callable[[Job, Path, Options], Outcome], job: Job, out_dir: Path,
+                     options: Options) -> tuple[Outcome, str]:
+    """One department on a worker: ``run`` is ``run_department``, the local pool's code path."""
+    started = _now()
+    try:
+        with open(job.pdf, "rb") as fh:  # a worker that joined after the check and does not see the input
+            fh.read(1)
+    except OSError as exc:
+        from distributed import get_worker
+
+        raise OSError(f"worker {get_worker().address} cannot read {job.pdf} ({exc.strerror}); {_SHARED_FS}") from None
+    return run(job, out_dir, options), started
+
+
+def _dask_lost(job: Job, exc: BaseException) -> Outcome:
+    from distributed import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        last = getattr(getattr(exc, "last_worker", None), "address", "?")
+        cause = f"KilledWorker: the worker running it died (last on {last})"
+    else:
+        cause = f"{type(exc).__name__}: {exc}"
+    return Outcome(job.slug, "failed_error", 0.0, cause=_one_line(cause))
+
+
 def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | None, scheduler: str | None,
-                 max_tasks_per_child: int) -> Iterable[tuple[Outcome, str]]:  # pragma: no cover - optional
-    raise NotImplementedError("Dask execution is not available in this version")
+                 max_tasks_per_child: int) -> Iterable[tuple[Outcome, str]]:
+    """Run ``run_department`` for each job on a Dask cluster; yield (outcome, started) as each completes.
+
+    ``scheduler`` is ``tcp://HOST:PORT`` (an existing scheduler) or ``local:N`` (a LocalCluster of N
+    single-threaded worker processes on 127.0.0.1, for this batch only; a task on a worker that dies
+    is not retried there). Before submitting, every worker must import the same auditlib, read every
+    input and write OUT_DIR and the cache (a shared filesystem, same paths); otherwise BatchSetupError.
+    Tasks use ``retries=0``: a task that raises or whose worker is lost becomes a failed_error outcome
+    and the others go on. ``jobs`` and ``max_tasks_per_child`` belong to the local pool (each
+    department still runs in its own kernel, so a worker can take one department after another).
+    """
+    address = scheduler or ""
+    kind, target = _parse_scheduler(address)
+    _need_dask(address)
+    import logging
+    import uuid
+
+    import dask.config
+    from distributed import Client, LocalCluster
+    from distributed import as_completed as dask_as_completed
+
+    cluster = client = None
+    try:
+        try:
+            if kind == "local":
+                with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                    cluster = LocalCluster(n_workers=target, processes=True, threads_per_worker=1, host="127.0.0.1",
+                                           dashboard_address=None, silence_logs=logging.ERROR)
+                client = Client(cluster, set_as_default=False)
+            else:
+                client = Client(target, set_as_default=False)
+                client.wait_for_workers(1, timeout=_DASK_WORKER_WAIT)
+        except Exception as exc:  # noqa: BLE001 - whatever stops the cluster is a setup error
+            if client is not None and kind != "local":
+                raise _setup_error(address, f"no worker joined the scheduler within {_DASK_WORKER_WAIT:g} s") from None
+            raise _setup_error(address, f"cannot start or reach the cluster ({type(exc).__name__}: {exc})") from None
+        expected = (__version__, RULES_VERSION, _cache_key_here())
+        try:
+            problems = client.run(_dask_worker_check, [str(j.pdf) for j in todo], str(out_dir), options.cache,
+                                  expected)
+        except Exception as exc:  # noqa: BLE001 - typically auditlib missing on a worker
+            raise _setup_error(address, f"the workers cannot run auditlib ({type(exc).__name__}: {exc}); install "
+                                        "the same auditlib on every worker") from None
+        for worker, problem in sorted(problems.items()):
+            if problem:
+                raise _setup_error(address, f"worker {worker} {problem}")
+        batch = uuid.uuid4().hex[:8]
+        submitted = _now()
+        futures = {
+            client.submit(_dask_department, run_department, job, out_dir, options, key=f"auditlib-{job.slug}-{batch}",
+                          pure=False, retries=0): job
+            for job in todo
+        }
+        for fut in dask_as_completed(list(futures), loop=client.loop):
+            job = futures.pop(fut)
+            try:
+                outcome, started = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a task that raised or a lost worker: recorded, the rest go on
+                outcome, started = _dask_lost(job, exc), submitted
+            fut.release()
+            yield outcome, started
+    finally:
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _cache_key_here() -> str:
+    from auditlib.cache import cache_key
+
+    return cache_key("0" * 64)
 
 
 def _now() -> str:

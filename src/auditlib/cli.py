@@ -271,7 +271,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from auditlib.batch import Options, discover, run_batch
+    from auditlib.batch import BatchSetupError, Options, _check_scheduler, discover, run_batch
 
     in_dir = Path(args.in_dir)
     if not in_dir.is_dir():
@@ -284,7 +284,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         sys.stderr.write("auditlib: --jobs must be at least 1\n")
         return EXIT_USAGE
     executor = "local"
-    if args.scheduler:
+    if args.scheduler is not None:
+        try:  # a malformed address or a scheduler that does not answer: one line, exit 2, nothing written
+            _check_scheduler(args.scheduler)
+        except BatchSetupError as exc:
+            sys.stderr.write(f"auditlib: {exc}\n")
+            return EXIT_USAGE
         executor = "dask"
     options = Options(
         password=args.password,
@@ -293,8 +298,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         cache=None if args.no_cache else args.cache,
     )
     out = Path(args.out)
-    result = run_batch(in_dir, out, options, jobs=args.jobs, executor=executor, scheduler=args.scheduler,
-                       progress=not args.quiet)
+    try:
+        result = run_batch(in_dir, out, options, jobs=args.jobs, executor=executor, scheduler=args.scheduler,
+                           progress=not args.quiet)
+    except BatchSetupError as exc:  # the workers cannot do the work (e.g. cannot read an input): exit 2
+        sys.stderr.write(f"auditlib: {exc}\n")
+        return EXIT_USAGE
     counts: dict[str, int] = {}
     for o in result.outcomes.values():
         counts[o.status] = counts.get(o.status, 0) + 1

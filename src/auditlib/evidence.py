@@ -221,10 +221,12 @@ def _highlight(image: Image.Image, boxes: list[tuple[float, float, float, float]
     return Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
 
 
-def render_evidence(doc: pdfium.PdfDocument, evidence_list: Sequence[Any], scale: float = 2.0) -> EvidenceImage | None:
+def render_evidence(doc: pdfium.PdfDocument, evidence_list: Sequence[Any], scale: float = 2.0,
+                    page_images: dict[tuple[int, float], Any] | None = None) -> EvidenceImage | None:
     """The evidence image from an open document (None when no item has a page
     in the document). The page is the first evidence item's that has one;
-    every item on that page is highlighted."""
+    every item on that page is highlighted. ``page_images`` (optional) keeps
+    rendered pages between calls: many findings point at the same page."""
     items = [e for e in evidence_list if _get(e, "page")]
     if not items:
         return None
@@ -241,9 +243,14 @@ def render_evidence(doc: pdfium.PdfDocument, evidence_list: Sequence[Any], scale
             bitmap.close()
             return EvidenceImage(image, page_no, (0, 0), [], located=False)
         geom = geometry(page, scale)
-        bitmap = page.render(scale=scale)
-        full = bitmap.to_pil().convert("RGB")
-        bitmap.close()
+        key = (page_no, scale)
+        full = page_images.get(key) if page_images is not None else None
+        if full is None:
+            bitmap = page.render(scale=scale)
+            full = bitmap.to_pil().convert("RGB")
+            bitmap.close()
+            if page_images is not None:
+                page_images[key] = full
     finally:
         page.close()
     px = [box_to_pixels(geom, b) for b in boxes_pt]

@@ -21,6 +21,9 @@ from auditlib.rules import AuditResult
 from auditlib.schema import TABLE_IDS, TABLES
 
 SEVERITY_LABELS = {"error": "错误", "warning": "提示", "info": "尾数差异"}
+#: Evidence images per department: enough for a working paper; a report with
+#: hundreds of findings (a blank template full of XX) lists the rest as text.
+MAX_EVIDENCE_IMAGES = 50
 
 
 @dataclass
@@ -53,7 +56,9 @@ def run_audit(
     evidence image per error and warning finding (``evidence/NNN-rule.png``) and
     the charts (``charts/<name>.png``), all in one atomic publish.
     """
-    from auditlib.evidence import evidence_png
+    import pypdfium2 as pdfium
+
+    from auditlib.evidence import render_evidence
     from auditlib.plots import all_charts, png_bytes
 
     pdf = Path(pdf)
@@ -61,15 +66,21 @@ def run_audit(
     report = read_report(pdf, password=password, max_pages=max_pages, timeout=timeout, cache=cache)
     files, result = audit_output(report)
     images: dict[int, str] = {}
-    for i, finding in enumerate(result.findings):
-        if finding.severity == "info" and not include_info_images:
-            continue
-        if not any(e.page for e in finding.evidence):
-            continue
-        png = evidence_png(pdf, finding.evidence, password=password)
-        if png:
-            images[i] = evidence_name(i, finding)
-            files.add_bytes(images[i], png)
+    wanted = [
+        i for i, f in enumerate(result.findings)
+        if (f.severity != "info" or include_info_images) and any(e.page for e in f.evidence)
+    ][:MAX_EVIDENCE_IMAGES]
+    if wanted:
+        doc = pdfium.PdfDocument(str(pdf), password=password)
+        page_images: dict = {}
+        try:
+            for i in wanted:
+                rendered = render_evidence(doc, result.findings[i].evidence, page_images=page_images)
+                if rendered is not None:
+                    images[i] = evidence_name(i, result.findings[i])
+                    files.add_bytes(images[i], rendered.png())
+        finally:
+            doc.close()
     charts = all_charts(report)
     for name, fig in charts.items():
         files.add_bytes(f"charts/{name}.png", png_bytes(fig))
