@@ -125,3 +125,28 @@ def test_audit_command_is_deterministic(tmp_path: Path):
     severities = [f["severity"] for f in doc["findings"]]
     assert severities == sorted(severities, key=["error", "warning", "info"].index)
     assert doc["tool"]["rules_version"] and doc["source"]["file"] == pdf.name
+
+
+def test_spreadsheet_outputs_never_hold_formulas_or_control_characters(tmp_path: Path):
+    """Text quoted from an untrusted PDF stays text in findings.csv and findings.xlsx."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from auditlib.findings import Evidence, Finding, audit_files
+
+    class _Report:
+        department, year, units = "示例", 2023, {}
+
+        def to_json(self):
+            return {"source": {"file": "x.pdf", "sha256": "0", "pages": 1}}
+
+    hostile = Finding("form.placeholder", "warning", "=HYPERLINK(\"http://x\")\x07", [], None, None, None,
+                      [Evidence(1, None, None, None, None, "+cmd|' /C calc'!A0")])
+    files = audit_files(_Report(), [hostile], [], {"version": "t", "rules_version": "1"}).files
+    csv_text = files["findings.csv"].decode("utf-8")
+    assert "'=HYPERLINK" in csv_text and "'+cmd" in csv_text and "\x07" not in csv_text
+    ws = load_workbook(io.BytesIO(files["findings.xlsx"])).active
+    values = [c.value for c in ws[2]]
+    assert all(not (isinstance(v, str) and v.startswith(("=", "+"))) for v in values)
+    assert all(c.data_type == "s" for c in ws[2] if isinstance(c.value, str))

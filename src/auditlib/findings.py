@@ -141,6 +141,21 @@ def _flat(f: Finding) -> dict[str, Any]:
     }
 
 
+_ILLEGAL = __import__("re").compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """Text that a spreadsheet will show as text: no control characters, and no
+    leading =, + or @ that Excel or LibreOffice would run as a formula (text
+    quoted from an untrusted PDF must never become one)."""
+    if not isinstance(value, str):
+        return value
+    value = _ILLEGAL.sub("", value)
+    if value[:1] in ("=", "+", "@"):
+        return "'" + value
+    return value
+
+
 def checks_rows(checks: list[Check]) -> list[dict[str, str]]:
     rows = [
         {"rule_id": c.rule_id, "subject": c.subject, "outcome": c.outcome, "severity": c.severity, "reason": c.reason}
@@ -169,7 +184,10 @@ def xlsx_bytes(findings: list[Finding], title: str) -> bytes:
     fills = {"error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
     for f in ordered(findings):
         row = _flat(f)
-        ws.append([row[c] for c in FINDING_CSV_COLUMNS])
+        ws.append([_spreadsheet_safe(row[c]) for c in FINDING_CSV_COLUMNS])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never a formula
         colour = PatternFill("solid", fgColor=fills[f.severity])
         ws.cell(row=ws.max_row, column=2).fill = colour
         ws.cell(row=ws.max_row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
@@ -213,7 +231,8 @@ def audit_files(report: Any, findings: list[Finding], checks: list[Check], tool:
     out = OutputSet()
     doc = findings_document(report, findings, tool)
     out.add_text("findings.json", json_text(doc))
-    out.add_text("findings.csv", csv_text(FINDING_CSV_COLUMNS, [_flat(f) for f in ordered(findings)]))
+    out.add_text("findings.csv", csv_text(
+        FINDING_CSV_COLUMNS, [{k: _spreadsheet_safe(v) for k, v in _flat(f).items()} for f in ordered(findings)]))
     out.add_text("checks.csv", csv_text(CHECK_COLUMNS, checks_rows(checks)))
     out.add_bytes("findings.xlsx", xlsx_bytes(findings, f"{report.department or ''} {report.year or ''} 决算审核发现"))
     return out
