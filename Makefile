@@ -47,6 +47,7 @@ regen-notebooks: setup ## regenerate the reference notebooks nbval checks (after
 bench: setup ## run the benchmarks (one line per figure)
 	$(BIN)/python benchmarks/bench_extract.py
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_dask.py
 
 docs: setup ## regenerate docs/rules.md from the rule catalogue
 	$(BIN)/auditlib rules --markdown > docs/rules.md

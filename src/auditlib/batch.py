@@ -498,9 +498,11 @@ def _dask_department(run: Callable[[Job, Path, Options], Outcome], job: Job, out
     return run(job, out_dir, options), started
 
 
-def _dask_lost(job: Job, exc: BaseException) -> Outcome:
+def _dask_lost(job: Job, exc: Any) -> Outcome:
     from distributed import KilledWorker
 
+    if isinstance(exc, tuple) and len(exc) == 3:  # (type, exception, traceback) from an erred future
+        exc = exc[1]
     if isinstance(exc, KilledWorker):
         last = getattr(getattr(exc, "last_worker", None), "address", "?")
         cause = f"KilledWorker: the worker running it died (last on {last})"
@@ -514,18 +516,23 @@ def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | N
     """Run ``run_department`` for each job on a Dask cluster; yield (outcome, started) as each completes.
 
     ``scheduler`` is ``tcp://HOST:PORT`` (an existing scheduler) or ``local:N`` (a LocalCluster of N
-    single-threaded worker processes on 127.0.0.1, for this batch only; a task on a worker that dies
-    is not retried there). Before submitting, every worker must import the same auditlib, read every
-    input and write OUT_DIR and the cache (a shared filesystem, same paths); otherwise BatchSetupError.
-    Tasks use ``retries=0``: a task that raises or whose worker is lost becomes a failed_error outcome
-    and the others go on. ``jobs`` and ``max_tasks_per_child`` belong to the local pool (each
-    department still runs in its own kernel, so a worker can take one department after another).
+    single-threaded worker processes on 127.0.0.1, dashboard off, for this batch only). Before
+    submitting, every worker must import the same auditlib, read every input and write OUT_DIR and the
+    cache (a shared filesystem, same paths); otherwise BatchSetupError. At most one department per
+    worker thread is handed to the scheduler at a time, so a lost worker costs only the department it
+    was running. Tasks use ``retries=0``: a task that raises becomes a failed_error outcome, and so
+    does a task whose worker is lost (at once under ``local:N``; an external scheduler first retries it
+    on other workers up to its ``distributed.scheduler.allowed-failures``); the others go on. ``jobs``
+    and ``max_tasks_per_child`` belong to the local pool (each department runs in its own kernel, so a
+    worker can take one department after another).
     """
     address = scheduler or ""
     kind, target = _parse_scheduler(address)
     _need_dask(address)
     import logging
     import uuid
+    import warnings
+    from collections import deque
 
     import dask.config
     from distributed import Client, LocalCluster
@@ -535,9 +542,10 @@ def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | N
     try:
         try:
             if kind == "local":
-                with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+                with dask.config.set({"distributed.scheduler.allowed-failures": 0}), warnings.catch_warnings():
+                    warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")  # health/metrics port
                     cluster = LocalCluster(n_workers=target, processes=True, threads_per_worker=1, host="127.0.0.1",
-                                           dashboard_address=None, silence_logs=logging.ERROR)
+                                           dashboard_address=None, silence_logs=logging.CRITICAL)
                 client = Client(cluster, set_as_default=False)
             else:
                 client = Client(target, set_as_default=False)
@@ -556,21 +564,39 @@ def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | N
         for worker, problem in sorted(problems.items()):
             if problem:
                 raise _setup_error(address, f"worker {worker} {problem}")
+
         batch = uuid.uuid4().hex[:8]
-        submitted = _now()
-        futures = {
-            client.submit(_dask_department, run_department, job, out_dir, options, key=f"auditlib-{job.slug}-{batch}",
-                          pure=False, retries=0): job
-            for job in todo
-        }
-        for fut in dask_as_completed(list(futures), loop=client.loop):
-            job = futures.pop(fut)
+        waiting = deque(todo)
+        running: dict[Any, tuple[Job, str]] = {}
+        done = dask_as_completed(loop=client.loop, with_results=True, raise_errors=False)
+
+        lost: list[str] = []
+
+        def submit() -> None:  # keep one department per worker thread in flight (workers may come and go)
             try:
-                outcome, started = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a task that raised or a lost worker: recorded, the rest go on
-                outcome, started = _dask_lost(job, exc), submitted
+                slots = max(1, sum(client.nthreads().values()))
+                while waiting and len(running) < slots and not lost:
+                    job = waiting[0]
+                    fut = client.submit(_dask_department, run_department, job, out_dir, options, pure=False,
+                                        retries=0, key=f"auditlib-department-{batch}-{job.slug}")
+                    waiting.popleft()
+                    running[fut] = (job, _now())
+                    done.add(fut)
+            except Exception as exc:  # noqa: BLE001 - the scheduler is gone: what is left is not run
+                lost.append(f"scheduler lost before it ran ({type(exc).__name__}: {exc})")
+
+        submit()
+        for fut, result in done:
+            job, submitted = running.pop(fut)
+            if fut.status == "finished":
+                outcome, started = result
+            else:  # the task raised, or its worker was lost: recorded, the rest go on
+                outcome, started = _dask_lost(job, result), submitted
             fut.release()
+            submit()
             yield outcome, started
+        for job in waiting:  # only when the scheduler was lost; a rerun does them
+            yield Outcome(job.slug, "failed_error", 0.0, cause=_one_line(lost[0] if lost else "not run")), _now()
     finally:
         if client is not None:
             client.close()
