@@ -198,10 +198,14 @@ class _Usage(Exception):
     pass
 
 
-def _cmd_extract(args: argparse.Namespace) -> int:
+def _read_document(args: argparse.Namespace):
+    """The Report for extract and audit, or the exit status when there is none.
+
+    Usage problems exit 2; input that cannot be audited exits 3 with one line
+    naming the file and the cause, and leaves nothing of an earlier run in DIR.
+    """
     from auditlib.outputs import clear_previous
     from auditlib.pdf import InputError
-    from auditlib.report_files import extraction_files
 
     pdf = Path(args.pdf)
     if not pdf.exists():
@@ -213,7 +217,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     out = Path(args.out)
     created = not out.exists()
     try:
-        report = _read_for_cli(args)
+        return _read_for_cli(args)
     except _Usage as exc:
         sys.stderr.write(f"auditlib: {exc}\n")
         return EXIT_USAGE
@@ -223,37 +227,27 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         name = args.pdf.replace("\r", "\\r").replace("\n", "\\n")
         sys.stderr.write(f"auditlib: {name}: {' '.join(str(exc).split()) or 'cannot be audited'}\n")
         return EXIT_INPUT
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from auditlib.report_files import extraction_files
+
+    report = _read_document(args)
+    if isinstance(report, int):
+        return report
+    out = Path(args.out)
     extraction_files(report).publish(out)
-    found = len(report.tables)
-    print(f"{args.pdf}: {report.department or '?'} {report.year or '?'}: {found}/9 tables -> {out}")
+    print(f"{args.pdf}: {report.department or '?'} {report.year or '?'}: {len(report.tables)}/9 tables -> {out}")
     return EXIT_OK
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
     from auditlib.audit_run import audit_output
-    from auditlib.outputs import clear_previous
-    from auditlib.pdf import InputError
 
-    pdf = Path(args.pdf)
-    if not pdf.exists():
-        sys.stderr.write(f"auditlib: {args.pdf}: no such file\n")
-        return EXIT_USAGE
-    if pdf.is_dir():
-        sys.stderr.write(f"auditlib: {args.pdf}: a folder, not a PDF file\n")
-        return EXIT_USAGE
+    report = _read_document(args)
+    if isinstance(report, int):
+        return report
     out = Path(args.out)
-    created = not out.exists()
-    try:
-        report = _read_for_cli(args)
-    except _Usage as exc:
-        sys.stderr.write(f"auditlib: {exc}\n")
-        return EXIT_USAGE
-    except InputError as exc:
-        clear_previous(out, created)
-        # One line, whatever the file name or the cause holds.
-        name = args.pdf.replace("\r", "\\r").replace("\n", "\\n")
-        sys.stderr.write(f"auditlib: {name}: {' '.join(str(exc).split()) or 'cannot be audited'}\n")
-        return EXIT_INPUT
     files, result = audit_output(report)
     files.publish(out)
     print(

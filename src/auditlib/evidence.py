@@ -26,8 +26,6 @@ gives the same bytes.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +34,8 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
+
+from auditlib.outputs import write_atomic
 
 #: Context kept around the evidence, in PDF points (horizontal, vertical).
 PAD_X = 60.0
@@ -275,18 +275,6 @@ def evidence_png(pdf_path: str | Path, evidence_list: Sequence[Any], password: s
     return rendered.png() if rendered is not None else None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def image_name(index: int, finding: Any) -> str:
     """``evidence/NNN-<rule_id>.png``, NNN the finding's 1-based position in
     the list given (the numbering of ``workpaper.evidence_name``)."""
@@ -317,7 +305,7 @@ def finding_images(pdf_path: str | Path, findings: Sequence[Any], out_dir: str |
             if rendered is None:
                 continue
             path = out / image_name(index, finding)
-            _write_atomic(path, rendered.png())
+            write_atomic(path, rendered.png())
             written.append(path)
     finally:
         doc.close()

@@ -74,6 +74,21 @@ class OutputSet:
         return written
 
 
+def write_atomic(path: Path, data: bytes) -> Path:
+    """One file written whole or not at all (temporary file beside it, then os.replace)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def read_manifest(out_dir: Path) -> set[str]:
     path = out_dir / MANIFEST
     if not path.exists():

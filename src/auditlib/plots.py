@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -215,18 +214,9 @@ def png_bytes(fig: Figure, dpi: int = DPI) -> bytes:
 
 def save_png(fig: Figure, path: str | Path, dpi: int = DPI) -> Path:
     """Write the figure as a deterministic PNG (temporary file, then ``os.replace``)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = png_bytes(fig, dpi=dpi)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    from auditlib.outputs import write_atomic
+
+    return write_atomic(Path(path), png_bytes(fig, dpi=dpi))
 
 
 # ---------------------------------------------------------------- helpers

@@ -101,7 +101,7 @@ def overview(report: Report) -> pd.DataFrame:
         ("金额单位", "、".join(units) or "未注明"),
         ("页数", str(report.page_count)),
         ("文件", f"{report.path.name}（sha256 {report.sha256[:12]}…）"),
-        ("已识别报表", f"{len(report.tables)}/9"),
+        ("已识别报表", f"{len(report.tables)}/9：" + "；".join(found)),
         ("缺少报表", "、".join(TABLES[t].title for t in report.tables_missing) or "无"),
         ("情况说明部分", "；".join(s.title for s in report.sections if s.title and s.text.strip())[:400] or "未识别"),
         ("读取说明", "；".join(report.notes) or "无"),
