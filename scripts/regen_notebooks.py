@@ -19,6 +19,8 @@ from pathlib import Path
 
 import papermill as pm
 
+from auditlib.batch import KERNEL_QUIET
+
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "tests" / "notebooks"
 DEPARTMENTS = {
@@ -59,7 +61,7 @@ def main() -> int:
             str(ROOT / "notebooks" / "department_audit.ipynb"), str(target),
             parameters={"pdf": f"../../data/raw/{pdf}", "out_dir": f"../../data/processed/nbval/{name}",
                         "cache": None},
-            kernel_name="python3", cwd=str(HERE), progress_bar=False,
+            kernel_name="python3", extra_arguments=KERNEL_QUIET, cwd=str(HERE), progress_bar=False,
         )
         _strip(target)
         print(target)
@@ -87,7 +89,7 @@ def main() -> int:
         shutil.copy(full / slug / "findings.json", batch / slug / "findings.json")
     target = HERE / "portfolio.ipynb"
     pm.execute_notebook(str(ROOT / "notebooks" / "portfolio.ipynb"), str(target), parameters={"batch_dir": "batch"},
-                        kernel_name="python3", cwd=str(HERE), progress_bar=False)
+                        kernel_name="python3", extra_arguments=KERNEL_QUIET, cwd=str(HERE), progress_bar=False)
     _strip(target)
     print(target)
     return 0

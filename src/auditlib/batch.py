@@ -32,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
 DEPARTMENT_NOTEBOOK = NOTEBOOKS / "department_audit.ipynb"
 PORTFOLIO_NOTEBOOK = NOTEBOOKS / "portfolio.ipynb"
+#: The kernel's own log (TCP transport notice, shutdown noise) stays off the batch's stderr.
+KERNEL_QUIET = ["--IPKernelApp.log_level=CRITICAL"]
 SUMMARY_COLUMNS = ["slug", "department", "year", "status", "errors", "warnings", "infos", "seconds"]
 
 
@@ -202,7 +204,7 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
             str(DEPARTMENT_NOTEBOOK),
             str(executed),
             parameters=params,
-            kernel_name="python3",
+            kernel_name="python3", extra_arguments=KERNEL_QUIET,
             progress_bar=False,
             cwd=str(ROOT),
             execution_timeout=max(int(options.timeout) + 60, 60),
@@ -658,7 +660,7 @@ def run_portfolio_notebook(out_dir: Path) -> None:
     portfolio = out_dir / "portfolio"
     stage = portfolio / ".portfolio.tmp.ipynb"
     pm.execute_notebook(str(PORTFOLIO_NOTEBOOK), str(stage), parameters={"batch_dir": str(out_dir)},
-                        kernel_name="python3", progress_bar=False, cwd=str(ROOT))
+                        kernel_name="python3", extra_arguments=KERNEL_QUIET, progress_bar=False, cwd=str(ROOT))
     _html(stage, portfolio / ".portfolio.html.tmp")
     os.replace(portfolio / ".portfolio.html.tmp", portfolio / "portfolio.html")
     os.replace(stage, portfolio / "portfolio.ipynb")
