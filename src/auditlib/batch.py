@@ -205,6 +205,9 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
             str(executed),
             parameters=params,
             kernel_name="python3", extra_arguments=KERNEL_QUIET,
+            # The notebook is written once at the end (and on failure, with the failing cell),
+            # not after every cell: a megabyte of images rewritten 19 times is pure overhead.
+            request_save_on_cell_execute=False,
             progress_bar=False,
             cwd=str(ROOT),
             execution_timeout=max(int(options.timeout) + 60, 60),
