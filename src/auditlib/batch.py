@@ -84,11 +84,9 @@ def discover(in_dir: Path) -> list[Job]:
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    from auditlib.pdf import sha256_of
+
+    return sha256_of(path)
 
 
 # ---------------------------------------------------------------- one department

@@ -249,6 +249,24 @@ def _align_columns(first: RawTable, other: RawTable) -> dict[int, int]:
     return mapping
 
 
+def page_view(
+    first: RawTable, raw: RawTable, nhead: int, table: "CanonicalTable", total_row_is_data: bool = True
+) -> tuple[dict[int, int], dict[int, int], int]:
+    """How to read one page of a table: (its column -> first page's column, the reverse, first data row).
+
+    The first page is read as is, below its header; a continuation page is mapped onto the first
+    page's columns by x-position and read below its own (repeated) header, if any. The page is
+    recorded on the table.
+    """
+    if raw is first:
+        colmap, start = {c: c for c in range(raw.ncols)}, nhead
+    else:
+        colmap, start = _align_columns(first, raw), header_rows(raw, total_row_is_data=total_row_is_data)
+    if raw.page not in table.pages:
+        table.pages.append(raw.page)
+    return colmap, {v: c for c, v in colmap.items()}, start
+
+
 def compatible(first: RawTable, other: RawTable) -> bool:
     """Whether a grid on a later page continues ``first`` (same column layout)."""
     mapping = _align_columns(first, other)
@@ -312,13 +330,7 @@ def read_coded(table_id: str, grids: list[RawTable]) -> CanonicalTable:
     name_cols = [c for c, role in roles.items() if role == "name"]
     prev_code = ""
     for k, raw in enumerate(grids):
-        if k == 0:
-            colmap = {c: c for c in range(raw.ncols)}
-            start = nhead
-        else:
-            colmap = _align_columns(first, raw)
-            start = header_rows(raw)
-        table.pages.append(raw.page) if raw.page not in table.pages else None
+        colmap, _back, start = page_view(first, raw, nhead, table)
         for r in range(start, raw.nrows):
             texts = {colmap[c]: raw.text(r, c) for c in range(raw.ncols) if c in colmap}
             if k == 0 and r == nhead:
@@ -417,16 +429,8 @@ def read_two_panel(table_id: str, grids: list[RawTable]) -> CanonicalTable:
     printed = [c for c in TABLES[table_id].column_names if c in amount_roles]
     table = CanonicalTable(table_id, csv_columns(table_id, tuple(printed)))
     collected: dict[str, list[tuple[dict[str, object], dict[str, CellSource]]]] = {p: [] for p, _ in panels}
-    for k, raw in enumerate(grids):
-        if k == 0:
-            colmap = {c: c for c in range(raw.ncols)}
-            start = nhead
-        else:
-            colmap = _align_columns(first, raw)
-            start = header_rows(raw)
-        if raw.page not in table.pages:
-            table.pages.append(raw.page)
-        back = {v: c for c, v in colmap.items()}
+    for raw in grids:
+        colmap, back, start = page_view(first, raw, nhead, table)
         for r in range(start, raw.nrows):
             all_texts = [squash(raw.text(r, c)) for c in range(raw.ncols)]
             if _is_index_row(all_texts):
@@ -479,16 +483,8 @@ def read_basic_detail(grids: list[RawTable]) -> CanonicalTable:
     table = CanonicalTable(table_id, csv_columns(table_id, ("amount",)))
     per_panel: list[list[tuple[dict[str, object], dict[str, CellSource]]]] = [[] for _ in panels]
     footers: list[tuple[dict[str, object], dict[str, CellSource]]] = []
-    for k, raw in enumerate(grids):
-        if k == 0:
-            colmap = {c: c for c in range(raw.ncols)}
-            begin = nhead
-        else:
-            colmap = _align_columns(first, raw)
-            begin = header_rows(raw)
-        if raw.page not in table.pages:
-            table.pages.append(raw.page)
-        back = {v: c for c, v in colmap.items()}
+    for raw in grids:
+        colmap, back, begin = page_view(first, raw, nhead, table)
         for r in range(begin, raw.nrows):
             texts = {v: raw.text(r, c) for c, v in colmap.items()}
             labels_in_row = [(c, squash(t)) for c, t in sorted(texts.items()) if _FOOTER.search(squash(t))]
@@ -576,11 +572,7 @@ def read_three_public(grids: list[RawTable]) -> CanonicalTable:
     printed = [c for c in TABLES[table_id].column_names if c in roles.values()]
     table = CanonicalTable(table_id, csv_columns(table_id, tuple(printed)))
     for raw in grids:
-        if raw.page not in table.pages:
-            table.pages.append(raw.page)
-        colmap = {c: c for c in range(raw.ncols)} if raw is first else _align_columns(first, raw)
-        back = {v: c for c, v in colmap.items()}
-        begin = nhead if raw is first else header_rows(raw, total_row_is_data=False)
+        colmap, back, begin = page_view(first, raw, nhead, table, total_row_is_data=False)
         for r in range(begin, raw.nrows):
             texts = {v: raw.text(r, c) for c, v in colmap.items()}
             if _is_index_row([squash(t) for t in texts.values()]):
