@@ -134,6 +134,14 @@ def percent_places(text: str) -> int:
     return len(digits[1]) if len(digits) == 2 else 0
 
 
+def recompute_percent(printed_pct: Decimal, numerator: Decimal, denominator: Decimal) -> Decimal:
+    """numerator / denominator × 100 rounded half-up to the places ``printed_pct`` shows."""
+    from decimal import ROUND_HALF_UP
+
+    quantum = Decimal(1).scaleb(printed_pct.as_tuple().exponent)  # type: ignore[arg-type]
+    return (numerator / denominator * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
 def compare_ratio(printed_pct: Decimal, numerator: Decimal, denominator: Decimal) -> str:
     """A printed percentage against num/den at its printed precision.
 
@@ -143,13 +151,7 @@ def compare_ratio(printed_pct: Decimal, numerator: Decimal, denominator: Decimal
     """
     if denominator == 0:
         return "undefined"
-    exponent = printed_pct.as_tuple().exponent
-    assert isinstance(exponent, int)
-    quantum = Decimal(1).scaleb(exponent)
-    from decimal import ROUND_HALF_UP
-
-    point = (numerator / denominator * 100).quantize(quantum, rounding=ROUND_HALF_UP)
-    if point == printed_pct:
+    if recompute_percent(printed_pct, numerator, denominator) == printed_pct:
         return "equal"
     ratio = Interval.printed(numerator).divide(Interval.printed(denominator))
     if ratio is not None and (ratio * Decimal(100)).meets(Interval.printed(printed_pct)):

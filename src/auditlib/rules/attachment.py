@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditlib.findings import Check, Evidence, Finding, diff, fmt, fmt_pct
-from auditlib.money import compare_ratio, compare_sum, parse_amount
+from auditlib.money import compare_ratio, compare_sum, parse_amount, recompute_percent
 from auditlib.rules.context import AuditContext, skipped
 from auditlib.rules.registry import rule
 
@@ -61,7 +61,7 @@ def rate(ctx: AuditContext) -> Iterator[Check]:
             yield Check(rule_id, subject, "failed", "warning", finding=Finding(
                 rule_id, "warning", message, [], None, fmt_pct(r), None, [_ev(row, "rate")]))
             continue
-        recomputed = (b / a * 100).quantize(r) if r.as_tuple().exponent < 0 else (b / a * 100).quantize(Decimal(1))
+        recomputed = recompute_percent(r, b, a)
         severity = "info" if outcome == "rounding" else "error"
         message = (f"{name}绩效自评表执行率为{row['rate']}，按执行数{fmt(b)}÷预算数{fmt(a)}计算应为"
                    f"{fmt_pct(recomputed)}，{'仅差尾数' if severity == 'info' else '不符'}。")

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from auditlib.findings import Check, Evidence, Finding, diff, fmt, fmt_pct
-from auditlib.money import Interval, compare_ratio, compare_sum, half_unit
+from auditlib.money import Interval, compare_ratio, compare_sum, half_unit, recompute_percent
 from auditlib.narrative import Fact, narrative_facts
 from auditlib.rules.context import AuditContext, Ref, plain_name, skipped
 from auditlib.rules.registry import rule
@@ -267,7 +267,7 @@ def share(ctx: AuditContext) -> Iterator[Check]:
                     [_ev(fact)]))
                 continue
             quantum = Decimal(1).scaleb(pct.value.as_tuple().exponent)  # type: ignore[arg-type]
-            recomputed = (num / base * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+            recomputed = recompute_percent(pct.value, num, base)
             off_by_one = abs(recomputed - pct.value) == quantum
             forced = off_by_one and printed_sum == 100 and len(members) > 1
             severity = "warning" if forced or outcome == "rounding" else "error"
@@ -332,8 +332,7 @@ def yoy(ctx: AuditContext) -> Iterator[Check]:
             yield Check(rule_id, subject, "failed", "warning", finding=Finding(
                 rule_id, "warning", message, [], None, fmt_pct(pct.value), None, [_ev(fact)]))
             continue
-        quantum = Decimal(1).scaleb(pct.value.as_tuple().exponent)  # type: ignore[arg-type]
-        recomputed = (change.value / previous * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+        recomputed = recompute_percent(pct.value, change.value, previous)
         severity = "info" if outcome == "rounding" else "error"
         message = (f"情况说明第{fact.span.page}页“{fact.span.text[:70]}”：按增减额{change.text}÷上年数{fmt(previous)}"
                    f"计算增减率应为{fmt_pct(recomputed)}，与所列{pct.text}不符。")
@@ -411,8 +410,7 @@ def completion(ctx: AuditContext) -> Iterator[Check]:
             yield Check(rule_id, subject, "failed", "warning", finding=Finding(
                 rule_id, "warning", message, [], None, fmt_pct(rate.value), None, [_ev(fact)]))
             continue
-        quantum = Decimal(1).scaleb(rate.value.as_tuple().exponent)  # type: ignore[arg-type]
-        recomputed = (actual.value / budget.value * 100).quantize(quantum, rounding=ROUND_HALF_UP)
+        recomputed = recompute_percent(rate.value, actual.value, budget.value)
         severity = "info" if outcome == "rounding" else "error"
         message = (f"情况说明第{fact.span.page}页：{fact.subject}完成率列为{rate.text}，按决算数{actual.text}÷"
                    f"年初预算数{budget.text}计算应为{fmt_pct(recomputed)}。")
@@ -640,8 +638,7 @@ def procurement(ctx: AuditContext) -> Iterator[Check]:
                         rule_id, "warning", message, [], None, fmt_pct(v[share_key].value), None, [_ev(fact)]))
                 else:
                     severity = "info" if outcome == "rounding" else "error"
-                    q = Decimal(1).scaleb(v[share_key].value.as_tuple().exponent)  # type: ignore[arg-type]
-                    r = (v[num].value / v[den].value * 100).quantize(q, rounding=ROUND_HALF_UP)
+                    r = recompute_percent(v[share_key].value, v[num].value, v[den].value)
                     message = (f"情况说明第{fact.span.page}页：占比列为{v[share_key].text}，按{v[num].text}÷"
                                f"{v[den].text}计算应为{fmt_pct(r)}。")
                     yield Check(rule_id, sub, "failed", severity, finding=Finding(
