@@ -17,11 +17,12 @@ from auditlib.batch import discover
 from conftest import RAW, ROOT
 
 
-def _batch(in_dir: Path, out: Path, *extra: str, timeout: float = 600) -> subprocess.CompletedProcess:
+def _batch(in_dir: Path, out: Path, *extra: str, timeout: float = 600,
+           env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "auditlib.cli", "batch", str(in_dir), "--out", str(out), "--jobs", "2", "--quiet",
          "--no-cache", *extra],
-        capture_output=True, text=True, cwd=ROOT, timeout=timeout,
+        capture_output=True, text=True, cwd=ROOT, timeout=timeout, env=env,
     )
 
 
@@ -87,6 +88,29 @@ def test_html_holds_findings_and_evidence_images(batch_run):
     assert len(images) == sum(1 for f in findings if f["severity"] != "info")
     assert html.count("data:image/png;base64") >= len(images) + 3  # evidence images and charts
     assert "def " not in html and "import " not in html  # a working paper, not a script
+
+
+def test_forked_and_launched_kernels_give_the_same_files(batch_run, tmp_path: Path):
+    """The kernel template (auditlib.kernel_fork) only saves start-up time: the same department audited
+    in kernels launched the ordinary way (AUDITLIB_KERNEL=spawn) gives the same files, byte for byte,
+    the HTML working paper included (only the executed notebook holds timings)."""
+    from auditlib import kernel_fork
+
+    if not kernel_fork.available():
+        print("kernel template unavailable here: both runs launch kernels; this checks determinism only")
+    in_dir = tmp_path / "in"
+    in_dir.mkdir()
+    shutil.copy(RAW / "wuchang-bigdata-2023.pdf", in_dir / "wuchang-bigdata-2023.pdf")
+    done = _batch(in_dir, tmp_path / "out", env={**os.environ, kernel_fork.MODE_VARIABLE: "spawn"})
+    assert done.returncode == 0, done.stderr
+    forked, launched = batch_run[1] / "wuchang-bigdata-2023", tmp_path / "out" / "wuchang-bigdata-2023"
+
+    def files(folder: Path) -> list[Path]:
+        return sorted(p.relative_to(folder) for p in folder.rglob("*") if p.is_file() and p.name != "audit.ipynb")
+
+    assert files(forked) == files(launched) and len(files(forked)) > 20
+    for rel in files(forked):
+        assert (forked / rel).read_bytes() == (launched / rel).read_bytes(), rel
 
 
 def test_portfolio(batch_run):

@@ -10,6 +10,7 @@ is not redone.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -118,23 +119,46 @@ class Outcome:
 
 
 def _peak_rss_mb() -> float:
+    """Largest resident set of this worker, of a kernel it ran, or of its kernel template (MB)."""
     import resource
+
+    from auditlib import kernel_fork
 
     rusage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(rusage, children) / 1024.0
+    forked = kernel_fork.server().peak_kernel_rss_mb() if kernel_fork.available() else 0.0
+    return max(rusage / 1024.0, children / 1024.0, forked)
 
 
-def _html(notebook: Path, target: Path) -> None:
-    """Export the executed notebook to HTML without the code (a working paper, not a script)."""
-    import nbformat
+@functools.lru_cache(maxsize=1)
+def _html_exporter() -> Any:
+    """One exporter per worker: loading its templates costs more than an export."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter()
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
-    body, _ = exporter.from_notebook_node(nbformat.read(str(notebook), as_version=4))
+    return exporter
+
+
+def _html(notebook: Path, target: Path) -> None:
+    """Export the executed notebook to HTML without the code (a working paper, not a script).
+
+    Papermill gives the injected-parameters cell a random id, which the HTML carries; it gets a
+    fixed one first (in the kept notebook too), so the same input gives the same HTML, byte for byte.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    fixed = False
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and cell.get("id") != "injected-parameters":
+            cell["id"] = "injected-parameters"
+            fixed = True
+    if fixed:
+        nbformat.write(nb, str(notebook))
+    body, _ = _html_exporter().from_notebook_node(nb)
     target.write_text(body, encoding="utf-8")
 
 
@@ -182,8 +206,13 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
     """Execute the department notebook for one PDF into OUT_DIR/<slug>/ (atomically)."""
     import papermill as pm
 
+    from auditlib import kernel_fork
+
     start = time.perf_counter()
     out_dir = Path(out_dir).resolve()
+    fork_kernels = kernel_fork.kernel_manager_class()
+    if fork_kernels is not None:
+        kernel_fork.server().start()  # its imports run while this worker extracts
     _warm_cache(job, options)
     stage = Path(tempfile.mkdtemp(prefix=f".{job.slug}.stage-", dir=out_dir))
     stage.chmod(0o755)
@@ -209,6 +238,9 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
             progress_bar=False,
             cwd=str(ROOT),
             execution_timeout=max(int(options.timeout) + 60, 60),
+            # A fresh kernel per department, forked from a template that has the imports done
+            # (auditlib.kernel_fork); None where that is not possible: the ordinary launch.
+            **({"kernel_manager_class": fork_kernels} if fork_kernels is not None else {}),
         )
         _html(executed, stage / "audit.html")
         findings = json.loads((stage / "findings.json").read_text(encoding="utf-8"))

@@ -1,0 +1,370 @@
+"""Kernels forked from a pre-imported template: a fresh kernel per department, without the imports.
+
+Why: a batch runs every department in its own Jupyter kernel (the executed
+notebook is the kept record). A kernel started the usual way is a new Python
+process that imports ipykernel, IPython, pandas, matplotlib, PDFium and auditlib
+again: about 1.5 s of CPU per department, a quarter of the whole audit. Here a
+small *template* process per batch worker imports all of that once and then
+only forks; each fork becomes one kernel (``IPKernelApp`` with the connection
+file jupyter_client wrote), exactly as ``python -m ipykernel_launcher`` would
+run it, in its own session and process group. The template never runs notebook
+code, so a kernel starts with no state but the imported modules: the same
+starting point as a freshly launched kernel, minus the wait.
+
+How it plugs in: :class:`ForkKernelManager` is a jupyter_client kernel manager
+whose provisioner asks the template (over a pipe, one JSON line per request)
+for a kernel instead of calling ``Popen``; papermill/nbclient take it as
+``kernel_manager_class``. The provisioner watches the kernel with a Linux
+``pidfd`` (the kernel is the template's child, not the worker's) and signals its
+process group for interrupts and kills, like jupyter_client's LocalProvisioner.
+
+Lifetimes: the template ends when its worker closes the pipe (or dies); a
+kernel ends when nbclient shuts it down, and on its own when the template is
+gone (ipykernel's parent poller, with ``JPY_PARENT_PID`` set to the template).
+
+Where it does not apply (not Linux, no ``os.pidfd_open``, a kernelspec that is
+not this interpreter's ipykernel, ``AUDITLIB_KERNEL=spawn`` in the environment,
+or a template that failed to start) the ordinary launch is used; the outputs
+are the same either way.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from typing import Any
+
+#: Modules a department kernel needs (what notebooks/department_audit.ipynb and
+#: auditlib.workpaper import, directly or lazily). Imports only: no code of a
+#: notebook runs in the template.
+PRELOAD = (
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "IPython.display",
+    "matplotlib_inline.backend_inline",
+    "pandas",
+    "matplotlib",
+    "matplotlib.figure",
+    "matplotlib.backends.backend_agg",
+    "PIL.Image",
+    "pypdfium2",
+    "openpyxl",
+    "auditlib.workpaper",
+    "auditlib.plots",
+    "auditlib.evidence",
+    "auditlib.audit_run",
+    "auditlib.report_files",
+)
+#: Set ``AUDITLIB_KERNEL=spawn`` to start every kernel as a new process (jupyter_client's default).
+MODE_VARIABLE = "AUDITLIB_KERNEL"
+
+
+class ForkServerError(RuntimeError):
+    """The template process is gone or answered nonsense."""
+
+
+# ---------------------------------------------------------------- the template process
+
+
+def _preload() -> None:
+    # ipykernel sets this default before any user code imports matplotlib; matplotlib reads it at import.
+    if not os.environ.get("MPLBACKEND"):
+        os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    import importlib
+
+    for name in PRELOAD:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a missing optional module just is not preloaded
+            pass
+
+
+def _reap(_signum: int, _frame: Any) -> None:
+    """Collect finished kernels (they are the template's children) so none is left a zombie."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _become_kernel(request: dict[str, Any], server_files: list[Any], start_dir: str) -> None:
+    """In the forked child: turn into ``python -m ipykernel_launcher <argv>`` and never return."""
+    code = 1
+    try:
+        for f in server_files:
+            f.close()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        os.setsid()  # own session and process group, as jupyter_client's launcher does
+        cwd = request.get("cwd") or start_dir
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the kernel ends when the template does
+        if sys.path and sys.path[0] == start_dir:  # `python -m` puts the working directory first
+            sys.path[0] = os.getcwd()
+        import ipykernel_launcher  # noqa: F401 - only for its file name in sys.argv
+        from ipykernel.kernelapp import IPKernelApp
+
+        sys.argv = [ipykernel_launcher.__file__, *request["argv"]]
+        IPKernelApp.launch_instance(argv=list(request["argv"]))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:  # noqa: BLE001 - a kernel that cannot start says why on stderr
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
+            try:
+                stream.flush()
+            except Exception:  # noqa: BLE001
+                pass
+        os._exit(code)
+
+
+def serve() -> None:
+    """The template: read one JSON request per line on stdin, answer one JSON line on stdout.
+
+    Requests: ``{"op": "fork", "argv": [...], "env": {...}, "cwd": "..."}`` answers
+    ``{"pid": N}``; ``{"op": "stats"}`` answers the peak resident set (kB) of the template
+    and of its finished kernels. The first line written is ``{"ready": PID}`` once the
+    modules are imported. End of input ends the template.
+    """
+    requests = os.fdopen(os.dup(0), "rb")
+    replies = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    os.dup2(2, 1)  # a stray print in the template or a kernel goes to stderr, never into the protocol
+    os.close(devnull)
+    start_dir = sys.path[0] if sys.path else os.getcwd()
+    _preload()
+
+    def reply(obj: dict[str, Any]) -> None:
+        replies.write(json.dumps(obj).encode("utf-8") + b"\n")
+        replies.flush()
+
+    signal.signal(signal.SIGCHLD, _reap)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the batch's to handle
+    reply({"ready": os.getpid()})
+    for line in requests:
+        try:
+            request = json.loads(line)
+        except ValueError:
+            reply({"error": "not JSON"})
+            continue
+        op = request.get("op")
+        if op == "fork":
+            pid = os.fork()
+            if pid == 0:
+                _become_kernel(request, [requests, replies], start_dir)
+            reply({"pid": pid})
+        elif op == "stats":
+            import resource
+
+            reply({"self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                   "kernels_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss})
+        else:
+            reply({"error": f"unknown op {op!r}"})
+
+
+# ---------------------------------------------------------------- the worker's side
+
+
+class ForkServer:
+    """A template process owned by this (worker) process; started on first use."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.pid: int | None = None
+
+    def start(self) -> None:
+        """Start the template (returns at once; its imports run while the worker works)."""
+        with self._lock:
+            if self._proc is None:
+                self._proc = subprocess.Popen([sys.executable, "-m", "auditlib.kernel_fork"], stdin=subprocess.PIPE,
+                                              stdout=subprocess.PIPE, close_fds=True)
+
+    def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
+        self.start()
+        with self._lock:
+            proc = self._proc
+            assert proc is not None and proc.stdin is not None and proc.stdout is not None
+            try:
+                if self.pid is None:
+                    ready = json.loads(proc.stdout.readline() or b"null")
+                    if not isinstance(ready, dict) or "ready" not in ready:
+                        raise ForkServerError(f"template did not start (exit {proc.poll()})")
+                    self.pid = int(ready["ready"])
+                proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+                proc.stdin.flush()
+                answer = json.loads(proc.stdout.readline() or b"null")
+            except (OSError, ValueError) as exc:
+                raise ForkServerError(f"template lost ({type(exc).__name__}: {exc})") from None
+            if not isinstance(answer, dict) or "error" in answer:
+                raise ForkServerError(f"template refused the request: {answer!r}")
+            return answer
+
+    def fork_kernel(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
+        return int(self._ask({"op": "fork", "argv": argv, "env": env, "cwd": cwd})["pid"])
+
+    def peak_kernel_rss_mb(self) -> float:
+        """Largest resident set of the template or any finished kernel it forked, in MB (0 if none yet)."""
+        if self._proc is None or self.pid is None:
+            return 0.0
+        try:
+            stats = self._ask({"op": "stats"})
+        except ForkServerError:
+            return 0.0
+        return max(stats["self_kb"], stats["kernels_kb"]) / 1024.0
+
+    def close(self) -> None:
+        with self._lock:
+            proc, self._proc, self.pid = self._proc, None, None
+        if proc is not None:
+            try:
+                assert proc.stdin is not None
+                proc.stdin.close()
+                proc.wait(timeout=10)
+            except Exception:  # noqa: BLE001 - a template that does not end is killed
+                proc.kill()
+                proc.wait()
+            if proc.stdout is not None:
+                proc.stdout.close()
+
+
+_SERVER: ForkServer | None = None
+
+
+def available() -> bool:
+    """Whether kernels can be forked here (Linux with pidfd, not switched off)."""
+    return (os.environ.get(MODE_VARIABLE, "fork") != "spawn" and sys.platform.startswith("linux")
+            and hasattr(os, "fork") and hasattr(os, "pidfd_open"))
+
+
+def server() -> ForkServer:
+    """This process's template (created, not yet started, on first call)."""
+    global _SERVER
+    if _SERVER is None:
+        import atexit
+
+        _SERVER = ForkServer()
+        atexit.register(_SERVER.close)
+    return _SERVER
+
+
+class _ForkedProcess:
+    """The parts of ``subprocess.Popen`` jupyter_client's LocalProvisioner uses, for a kernel we did not spawn."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        try:
+            self._fd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:
+            self._fd, self.returncode = None, 0
+
+    def poll(self) -> int | None:
+        if self.returncode is None and self._fd is not None:
+            ready, _, _ = select.select([self._fd], [], [], 0)
+            if ready:
+                os.close(self._fd)
+                self._fd, self.returncode = None, 0  # the template reaps it; its status is not ours to read
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0)
+            assert self._fd is not None
+            select.select([self._fd], [], [], 0.05)
+        return self.returncode or 0
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def _provisioner_class() -> type:
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
+        """LocalProvisioner that gets its kernel from the template instead of ``Popen``."""
+
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+            if not _is_this_ipykernel(cmd):
+                return await super().launch_kernel(cmd, **kwargs)
+            env = kwargs.get("env") or dict(os.environ)
+            cwd = str(kwargs.get("cwd") or os.getcwd())
+            try:
+                pid = server().fork_kernel(list(cmd[3:]), dict(env), cwd)
+            except ForkServerError:
+                return await super().launch_kernel(cmd, **kwargs)  # the ordinary launch still works
+            self.process = _ForkedProcess(pid)
+            self.pid = self.pgid = pid  # the kernel leads its own process group (setsid)
+            self.cwd = cwd
+            return self.connection_info
+
+        async def send_signal(self, signum: int) -> None:
+            if isinstance(self.process, _ForkedProcess) and self.process.poll() is not None:
+                return  # never signal a process group whose leader is gone
+            await super().send_signal(signum)
+
+    return ForkProvisioner
+
+
+def _is_this_ipykernel(cmd: list[str]) -> bool:
+    """``[<this python>, -m, ipykernel_launcher, ...]``: the only command the template can stand in for."""
+    return (len(cmd) >= 3 and list(cmd[1:3]) == ["-m", "ipykernel_launcher"]
+            and os.path.normpath(os.path.abspath(cmd[0])) == os.path.normpath(os.path.abspath(sys.executable)))
+
+
+def kernel_manager_class() -> type | None:
+    """The kernel manager class for papermill (``kernel_manager_class=``), or None for the default."""
+    if not available():
+        return None
+    return _fork_kernel_manager()
+
+
+@functools.lru_cache(maxsize=1)
+def _fork_kernel_manager() -> type:
+    from jupyter_client.manager import AsyncKernelManager
+
+    provisioner = _provisioner_class()
+
+    class ForkKernelManager(AsyncKernelManager):  # type: ignore[misc]
+        """AsyncKernelManager whose kernels are forked from this process's template."""
+
+        async def _async_pre_start_kernel(self, **kw: Any) -> Any:
+            import uuid
+
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            if self.provisioner is None:
+                self.provisioner = provisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            return await super()._async_pre_start_kernel(**kw)
+
+    return ForkKernelManager
+
+
+if __name__ == "__main__":
+    serve()
