@@ -186,8 +186,9 @@ def _failure(nb_error: Exception) -> tuple[str, str, int | None]:
 def _warm_cache(job: Job, options: Options) -> None:
     """Extract in the (long-lived) worker so the notebook's kernel reads the cache.
 
-    The worker has Camelot and pandas imported already; a fresh kernel would pay
-    for those imports and the extraction again. Errors are left for the notebook
+    Only for kernels launched the ordinary way (no kernel template, see
+    auditlib.kernel_fork): the worker has Camelot and pandas imported already; a
+    fresh kernel would pay for those imports. Errors are left for the notebook
     to raise, so that a failed department keeps its executed notebook with the
     failing cell.
     """
@@ -212,8 +213,9 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
     out_dir = Path(out_dir).resolve()
     fork_kernels = kernel_fork.kernel_manager_class()
     if fork_kernels is not None:
-        kernel_fork.server().start()  # its imports run while this worker extracts
-    _warm_cache(job, options)
+        kernel_fork.server().start()  # the kernel, forked with Camelot imported, extracts itself
+    else:
+        _warm_cache(job, options)  # a launched kernel would import Camelot again: extract here
     stage = Path(tempfile.mkdtemp(prefix=f".{job.slug}.stage-", dir=out_dir))
     stage.chmod(0o755)
     executed = stage / "audit.ipynb"
