@@ -56,6 +56,8 @@ PRELOAD = (
     "PIL.Image",
     "pypdfium2",
     "openpyxl",
+    "openpyxl.styles",
+    "openpyxl.utils",
     "camelot",
     "pikepdf",
     "auditlib.extract",

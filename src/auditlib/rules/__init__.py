@@ -5,7 +5,8 @@ Rules live one family per module and register themselves with a stable id
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from auditlib.findings import Check, Finding, ordered
 from auditlib.rules import attachment, completeness, cross, form, table  # noqa: F401 - registration
@@ -14,14 +15,18 @@ from auditlib.rules.registry import RULES, RULES_VERSION
 
 try:  # narrative rules need the narrative fact extractor
     from auditlib.rules import narrative  # noqa: F401
+    from auditlib.rules.narrative import FACTS_MEMO
 except ImportError:  # pragma: no cover - during development only
-    pass
+    FACTS_MEMO = "narrative_facts"
 
 
 @dataclass
 class AuditResult:
     findings: list[Finding]
     checks: list[Check]
+    #: The narrative facts the rules read (None when no rule read them), kept so
+    #: the working paper's budget chart does not extract them a second time.
+    facts: list[Any] | None = field(default=None, repr=False, compare=False)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -35,7 +40,7 @@ def audit(report) -> AuditResult:
         for check in RULES[rule_id].func(ctx):
             checks.append(check)
     findings = ordered([c.finding for c in checks if c.outcome == "failed" and c.finding is not None])
-    return AuditResult(findings, checks)
+    return AuditResult(findings, checks, facts=ctx.memo.get(FACTS_MEMO))
 
 
 __all__ = ["AuditResult", "RULES", "RULES_VERSION", "audit"]

@@ -11,11 +11,15 @@ from auditlib.narrative import Fact, narrative_facts
 from auditlib.rules.context import AuditContext, Ref, plain_name, skipped
 from auditlib.rules.registry import rule
 
+#: Key of the facts in ``AuditContext.memo`` (``audit`` hands them on in ``AuditResult.facts``).
+FACTS_MEMO = "narrative_facts"
+
+
 def facts(ctx: AuditContext) -> list[Fact]:
     """Narrative facts of the context's report, computed once per audit (kept on the context)."""
-    cached = ctx.memo.get("narrative_facts")
+    cached = ctx.memo.get(FACTS_MEMO)
     if cached is None:
-        cached = ctx.memo["narrative_facts"] = narrative_facts(ctx.report)
+        cached = ctx.memo[FACTS_MEMO] = narrative_facts(ctx.report)
     return cached
 
 
