@@ -75,6 +75,42 @@ def test_a_timed_out_cell_is_interrupted_and_its_kernel_ends(tmp_path: Path):
         pytest.fail(f"kernel {pid} still running after its notebook timed out")
 
 
+def test_a_lost_template_is_replaced(tmp_path: Path):
+    """A template killed under the batch (out of memory, an operator) costs nothing but time: the next
+    kernel is launched the ordinary way, the one after comes from a new template."""
+    import signal
+
+    probe = "import os\nprint(os.getppid())"
+    _run(tmp_path, "before", probe)
+    old = kernel_fork.server().pid
+    os.kill(old, signal.SIGKILL)
+    time.sleep(0.5)
+    assert int(_run(tmp_path, "fallback", probe)[0]) == os.getpid()  # launched by this process
+    assert int(_run(tmp_path, "after", probe)[0]) == kernel_fork.server().pid != old
+
+
+def test_a_kernel_ends_when_its_template_does(tmp_path: Path):
+    """A batch killed with SIGKILL takes its workers and templates with it; their kernels (own sessions,
+    out of reach of the kill) must then end on their own, as launched kernels do."""
+    template = kernel_fork.ForkServer()
+    connection = tmp_path / "kernel.json"
+    pid = template.fork_kernel(["-f", str(connection), "--IPKernelApp.log_level=CRITICAL"], dict(os.environ),
+                               str(ROOT))
+    kernel = kernel_fork._ForkedProcess(pid)
+    deadline = time.monotonic() + 30
+    while not connection.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert connection.exists() and kernel.poll() is None, "forked kernel did not start"
+    os.kill(template.pid, 9)
+    try:
+        kernel.wait(timeout=10)
+    except Exception:
+        os.kill(pid, 9)
+        pytest.fail(f"kernel {pid} outlived its template")
+    finally:
+        template.close()
+
+
 def test_spawn_mode_switches_the_template_off(monkeypatch):
     monkeypatch.setenv(kernel_fork.MODE_VARIABLE, "spawn")
     assert not kernel_fork.available() and kernel_fork.kernel_manager_class() is None

@@ -6,6 +6,14 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-from auditlib.report import Report, read_report  # noqa: E402
-
 __all__ = ["Report", "__version__", "read_report"]
+
+
+def __getattr__(name: str):
+    """``auditlib.Report`` and ``auditlib.read_report`` on first use: a batch worker that only runs
+    notebooks (auditlib.batch) then does not import pandas for them."""
+    if name in ("Report", "read_report"):
+        from auditlib import report
+
+        return getattr(report, name)
+    raise AttributeError(f"module 'auditlib' has no attribute {name!r}")

@@ -27,7 +27,6 @@ from typing import Any
 
 from auditlib import __version__
 from auditlib.outputs import csv_text, json_text
-from auditlib.rules.registry import RULES_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -205,6 +204,7 @@ def _warm_cache(job: Job, options: Options) -> None:
 
 def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
     """Execute the department notebook for one PDF into OUT_DIR/<slug>/ (atomically)."""
+    skip_slow_optional_imports()  # a Dask worker has no pool initializer
     import papermill as pm
 
     from auditlib import kernel_fork
@@ -330,6 +330,7 @@ def run_batch(
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
     """Audit every PDF under IN_DIR into OUT_DIR; see CONTRACT.md section 5."""
+    skip_slow_optional_imports()
     in_dir, out_dir = Path(in_dir).resolve(), Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     _clean_leftovers(out_dir)
@@ -341,7 +342,7 @@ def run_batch(
         options = Options(options.password, options.max_pages, options.timeout, str(private_cache))
     elif not Path(options.cache).is_absolute():
         options = Options(options.password, options.max_pages, options.timeout, str(Path(options.cache).resolve()))
-    tool = {"version": __version__, "rules_version": RULES_VERSION}
+    tool = {"version": __version__, "rules_version": _rules_version()}
     previous = _load_manifest(out_dir)
     old_entries = previous.get("departments", {}) if previous.get("tool") == tool else {}
     manifest: dict[str, Any] = {"tool": tool, "departments": {}}
@@ -363,6 +364,11 @@ def run_batch(
             todo.append(job)
     _remove_stale(out_dir, {j.slug for j in all_jobs})
     _write_manifest(out_dir, manifest)
+    if run_portfolio:
+        from auditlib import kernel_fork
+
+        if kernel_fork.available():
+            kernel_fork.server().start()  # the portfolio's kernel template, ready when the departments are done
 
     def record(outcome: Outcome, started: str) -> None:
         entry = manifest["departments"][outcome.slug]
@@ -404,7 +410,8 @@ def _local_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | 
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=max_tasks_per_child) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=max_tasks_per_child,
+                             initializer=_start_worker) as pool:
         started = {}
         futures = {}
         for job in todo:
@@ -417,6 +424,31 @@ def _local_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | 
             except Exception as exc:  # noqa: BLE001 - a dead worker is a failed department
                 outcome = Outcome(job.slug, "failed_error", 0.0, cause=f"{type(exc).__name__}: {exc}")
             yield outcome, started[job.slug]
+
+
+def _start_worker() -> None:
+    """Pool initializer: start the kernel template (if any) as soon as the worker exists, so its
+    imports overlap with the worker's own."""
+    from auditlib import kernel_fork
+
+    skip_slow_optional_imports()
+    if kernel_fork.available():
+        kernel_fork.server().start()
+
+
+def skip_slow_optional_imports() -> None:
+    """Keep ``rfc3987_syntax`` out of this process (call before nbformat or papermill is imported).
+
+    Why: jsonschema, which nbformat imports, loads it when installed (jupyterlab's dependencies
+    bring it) only to check the "iri" string format, and it compiles an Earley grammar at import:
+    about 1.8 s per process, in the batch and in every worker, for a format no notebook schema
+    uses. With the module marked absent, jsonschema simply has no "iri" checker. Once jsonschema is
+    imported this changes nothing.
+    """
+    import sys
+
+    if "jsonschema._format" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 class BatchSetupError(ValueError):
@@ -498,7 +530,7 @@ def _check_scheduler(address: str) -> None:
 
 def _dask_worker_check(paths: list[str], out_dir: str, cache: str | None, expected: tuple) -> str | None:
     """Run on every worker (``client.run``): what stops this worker from doing the batch, or None."""
-    here = (__version__, RULES_VERSION, _cache_key_here())
+    here = (__version__, _rules_version(), _cache_key_here())
     if here != expected:
         return (f"runs auditlib {here[0]} (rules {here[1]}) and this machine auditlib {expected[0]} (rules "
                 f"{expected[1]}), or their extraction code differs: install the same auditlib on every worker")
@@ -591,7 +623,7 @@ def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | N
             if client is not None and kind != "local":
                 raise _setup_error(address, f"no worker joined the scheduler within {_DASK_WORKER_WAIT:g} s") from None
             raise _setup_error(address, f"cannot start or reach the cluster ({type(exc).__name__}: {exc})") from None
-        expected = (__version__, RULES_VERSION, _cache_key_here())
+        expected = (__version__, _rules_version(), _cache_key_here())
         try:
             problems = client.run(_dask_worker_check, [str(j.pdf) for j in todo], str(out_dir), options.cache,
                                   expected)
@@ -639,6 +671,13 @@ def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | N
             client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _rules_version() -> str:
+    """Imported on use: the rules (and pandas) are the kernel's business, not a batch worker's."""
+    from auditlib.rules.registry import RULES_VERSION
+
+    return RULES_VERSION
 
 
 def _cache_key_here() -> str:
@@ -690,12 +729,17 @@ def write_summary(out_dir: Path, manifest: dict[str, Any]) -> Path:
 
 def run_portfolio_notebook(out_dir: Path) -> None:
     """Execute notebooks/portfolio.ipynb over OUT_DIR into OUT_DIR/portfolio/ (+ HTML)."""
+    skip_slow_optional_imports()
     import papermill as pm
 
+    from auditlib import kernel_fork
+
+    fork_kernels = kernel_fork.kernel_manager_class()
     portfolio = out_dir / "portfolio"
     stage = portfolio / ".portfolio.tmp.ipynb"
     pm.execute_notebook(str(PORTFOLIO_NOTEBOOK), str(stage), parameters={"batch_dir": str(out_dir)},
-                        kernel_name="python3", extra_arguments=KERNEL_QUIET, progress_bar=False, cwd=str(ROOT))
+                        kernel_name="python3", extra_arguments=KERNEL_QUIET, progress_bar=False, cwd=str(ROOT),
+                        **({"kernel_manager_class": fork_kernels} if fork_kernels is not None else {}))
     _html(stage, portfolio / ".portfolio.html.tmp")
     os.replace(portfolio / ".portfolio.html.tmp", portfolio / "portfolio.html")
     os.replace(stage, portfolio / "portfolio.ipynb")

@@ -19,8 +19,9 @@ for a kernel instead of calling ``Popen``; papermill/nbclient take it as
 process group for interrupts and kills, like jupyter_client's LocalProvisioner.
 
 Lifetimes: the template ends when its worker closes the pipe (or dies); a
-kernel ends when nbclient shuts it down, and on its own when the template is
-gone (ipykernel's parent poller, with ``JPY_PARENT_PID`` set to the template).
+kernel ends when nbclient shuts it down, and on its own within a second when
+the template is gone (ipykernel's parent poller, given the template's pid), so
+a batch killed with SIGKILL leaves no kernel behind.
 
 Where it does not apply (not Linux, no ``os.pidfd_open``, a kernelspec that is
 not this interpreter's ipykernel, ``AUDITLIB_KERNEL=spawn`` in the environment,
@@ -67,6 +68,7 @@ PRELOAD = (
     "auditlib.evidence",
     "auditlib.audit_run",
     "auditlib.report_files",
+    "auditlib.portfolio",
 )
 #: Set ``AUDITLIB_KERNEL=spawn`` to start every kernel as a new process (jupyter_client's default).
 MODE_VARIABLE = "AUDITLIB_KERNEL"
@@ -115,14 +117,18 @@ def _become_kernel(request: dict[str, Any], server_files: list[Any], start_dir: 
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(request["env"])
-        os.environ["JPY_PARENT_PID"] = str(os.getppid())  # the kernel ends when the template does
+        template = os.getppid()
+        os.environ["JPY_PARENT_PID"] = str(template)
         if sys.path and sys.path[0] == start_dir:  # `python -m` puts the working directory first
             sys.path[0] = os.getcwd()
         import ipykernel_launcher  # noqa: F401 - only for its file name in sys.argv
         from ipykernel.kernelapp import IPKernelApp
 
-        sys.argv = [ipykernel_launcher.__file__, *request["argv"]]
-        IPKernelApp.launch_instance(argv=list(request["argv"]))
+        # The kernel ends when the template does (ipykernel's parent poller). IPKernelApp read
+        # JPY_PARENT_PID when the template imported it, so the handle is given on the command line.
+        argv = [*request["argv"], f"--IPKernelApp.parent_handle={template}"]
+        sys.argv = [ipykernel_launcher.__file__, *argv]
+        IPKernelApp.launch_instance(argv=argv)
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -198,13 +204,16 @@ class ForkServer:
     def start(self) -> None:
         """Start the template (returns at once; its imports run while the worker works)."""
         with self._lock:
-            if self._proc is None:
-                self._proc = subprocess.Popen([sys.executable, "-m", "auditlib.kernel_fork"], stdin=subprocess.PIPE,
-                                              stdout=subprocess.PIPE, close_fds=True)
+            self._start_locked()
+
+    def _start_locked(self) -> None:
+        if self._proc is None:
+            self._proc = subprocess.Popen([sys.executable, "-m", "auditlib.kernel_fork"], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, close_fds=True)
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
-        self.start()
         with self._lock:
+            self._start_locked()
             proc = self._proc
             assert proc is not None and proc.stdin is not None and proc.stdout is not None
             try:
@@ -216,10 +225,16 @@ class ForkServer:
                 proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
                 proc.stdin.flush()
                 answer = json.loads(proc.stdout.readline() or b"null")
-            except (OSError, ValueError) as exc:
+                if not isinstance(answer, dict) or "error" in answer:
+                    raise ForkServerError(f"template refused the request: {answer!r}")
+            except (OSError, ValueError, ForkServerError) as exc:
+                # A template that died (killed, out of memory) is replaced on the next request;
+                # this one falls back to the ordinary launch.
+                self._proc, self.pid = None, None
+                _discard(proc)
+                if isinstance(exc, ForkServerError):
+                    raise
                 raise ForkServerError(f"template lost ({type(exc).__name__}: {exc})") from None
-            if not isinstance(answer, dict) or "error" in answer:
-                raise ForkServerError(f"template refused the request: {answer!r}")
             return answer
 
     def fork_kernel(self, argv: list[str], env: dict[str, str], cwd: str) -> int:
@@ -236,6 +251,7 @@ class ForkServer:
         return max(stats["self_kb"], stats["kernels_kb"]) / 1024.0
 
     def close(self) -> None:
+        """End the template (its kernels end with it, through ipykernel's parent poller)."""
         with self._lock:
             proc, self._proc, self.pid = self._proc, None, None
         if proc is not None:
@@ -244,10 +260,24 @@ class ForkServer:
                 proc.stdin.close()
                 proc.wait(timeout=10)
             except Exception:  # noqa: BLE001 - a template that does not end is killed
-                proc.kill()
-                proc.wait()
+                _discard(proc)
             if proc.stdout is not None:
                 proc.stdout.close()
+
+
+def _discard(proc: subprocess.Popen[bytes]) -> None:
+    """Kill and reap a template process, ignoring that it may be gone already."""
+    for action in (proc.kill, proc.wait):
+        try:
+            action()
+        except Exception:  # noqa: BLE001
+            pass
+    for stream in (proc.stdin, proc.stdout):
+        try:
+            if stream is not None:
+                stream.close()
+        except Exception:  # noqa: BLE001
+            pass
 
 
 _SERVER: ForkServer | None = None
