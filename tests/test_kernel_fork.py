@@ -75,6 +75,15 @@ def test_a_timed_out_cell_is_interrupted_and_its_kernel_ends(tmp_path: Path):
         pytest.fail(f"kernel {pid} still running after its notebook timed out")
 
 
+def test_an_interrupt_reaches_the_running_cell(tmp_path: Path):
+    """nbclient interrupts a kernel with SIGINT to its process group: the cell gets KeyboardInterrupt."""
+    from papermill.exceptions import PapermillExecutionError
+
+    with pytest.raises(PapermillExecutionError) as caught:
+        _run(tmp_path, "interrupted", "import time\ntime.sleep(120)", execution_timeout=3, interrupt_on_timeout=True)
+    assert caught.value.ename == "KeyboardInterrupt"
+
+
 def test_a_lost_template_is_replaced(tmp_path: Path):
     """A template killed under the batch (out of memory, an operator) costs nothing but time: the next
     kernel is launched the ordinary way, the one after comes from a new template."""

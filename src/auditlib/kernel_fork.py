@@ -112,6 +112,7 @@ def _become_kernel(request: dict[str, Any], server_files: list[Any], start_dir: 
         for f in server_files:
             f.close()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a new process; ipykernel takes it from here
         os.setsid()  # own session and process group, as jupyter_client's launcher does
         cwd = request.get("cwd") or start_dir
         os.chdir(cwd)
@@ -177,7 +178,11 @@ def serve() -> None:
             continue
         op = request.get("op")
         if op == "fork":
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError as exc:  # out of processes or memory: the worker launches the ordinary way
+                reply({"error": f"fork failed: {exc}"})
+                continue
             if pid == 0:
                 _become_kernel(request, [requests, replies], start_dir)
             reply({"pid": pid})
@@ -286,7 +291,17 @@ _SERVER: ForkServer | None = None
 def available() -> bool:
     """Whether kernels can be forked here (Linux with pidfd, not switched off)."""
     return (os.environ.get(MODE_VARIABLE, "fork") != "spawn" and sys.platform.startswith("linux")
-            and hasattr(os, "fork") and hasattr(os, "pidfd_open"))
+            and hasattr(os, "fork") and _pidfd_works())
+
+
+@functools.lru_cache(maxsize=1)
+def _pidfd_works() -> bool:
+    """``os.pidfd_open`` exists from Python 3.9, the system call from Linux 5.3 (and a sandbox may refuse it)."""
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except (AttributeError, OSError):
+        return False
+    return True
 
 
 def server() -> ForkServer:
