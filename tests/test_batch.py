@@ -140,6 +140,19 @@ def test_rerun_skips_unchanged_and_redoes_changed(batch_run):
     assert "broken" not in deps and not (out / "broken").exists()
 
 
+def test_timeout_is_a_failed_input_with_its_cell(tmp_path: Path):
+    """--timeout applies inside the department's kernel (which extracts): the department is recorded as
+    failed_input with the failing cell, the batch exits 3, no traceback."""
+    in_dir = tmp_path / "in"
+    in_dir.mkdir()
+    shutil.copy(RAW / "sample-wuhan-small-2024.pdf", in_dir / "small.pdf")
+    done = _batch(in_dir, tmp_path / "out", "--timeout", "0.1")
+    assert done.returncode == 3, done.stderr
+    entry = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["departments"]["small"]
+    assert entry["status"] == "failed_input" and "--timeout 0.1" in entry["cause"] and entry["failing_cell"]
+    assert "small: failed_input" in done.stderr and "Traceback" not in done.stderr
+
+
 def test_no_pdf_is_a_usage_error(tmp_path: Path):
     done = _batch(tmp_path, tmp_path / "out")
     assert done.returncode == 2 and "no PDF" in done.stderr
