@@ -162,6 +162,12 @@ def serve() -> None:
     os.close(devnull)
     start_dir = sys.path[0] if sys.path else os.getcwd()
     _preload()
+    # Python 3.12+ warns on every fork of a process with more than one OS thread. The template's
+    # extra threads are the idle pools numpy's OpenBLAS and OpenCV start at import, which both
+    # libraries re-create in a forked child; the template itself runs nothing in parallel.
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r".*use of fork\(\) may lead to deadlocks", category=DeprecationWarning)
 
     def reply(obj: dict[str, Any]) -> None:
         replies.write(json.dumps(obj).encode("utf-8") + b"\n")
