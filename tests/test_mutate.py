@@ -148,6 +148,8 @@ def test_delete_row_and_table(seed):
         ({"op": "placeholder", "find": "0.68", "context": "全年预算为 0.68 万元"}, "0.68", "XX"),
         ({"op": "drop_percent", "find": "83.8%", "context": "占授予中小企业合同金额的 83.8%"}, "83.8%", "83.8"),
         ({"op": "header_year", "context": "大数据中心2023年度 部门决算情况说明"}, "2023年", "2022年"),
+        ({"op": "delete_text", "find": "主要原因是本单位未配备公务用车。", "context": "主要原因是本单位未配备公务用车。"},
+         "主要原因是本单位未配备公务用车。", ""),
     ],
 )
 def test_text_operations(seed, mutation, old, new):

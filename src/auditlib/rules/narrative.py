@@ -1,6 +1,7 @@
 """narrative.*: the 情况说明 against the tables, and against itself."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
@@ -587,6 +588,77 @@ def three_public(ctx: AuditContext) -> Iterator[Check]:
                            f"按{actual.text}÷{budget.text}计算不符。")
                 yield Check(rule_id, subject, "failed", severity, finding=Finding(
                     rule_id, severity, message, [tid], None, fmt_pct(rate.value), None, [_ev(fact)]))
+
+
+_VEHICLE_COMBINED = re.compile(r"公务用车购置及运行(?:维护)?(?:费|支出)")
+_VEHICLE_PURCHASE = re.compile(r"(?:公务用车|车辆)购置(?:费|支出)")
+_VEHICLE_OPERATION = re.compile(r"(?:公务用车|车辆)运行(?:维护)?(?:费|支出)")
+
+
+def _three_public_text(ctx: AuditContext) -> str:
+    """The 三公 part of the 情况说明 (headings with 三公 and 说明), whitespace removed (words run over lines)."""
+    parts = [s.text for s in ctx.report.sections if "三公" in s.title and "说明" in s.title and s.text.strip()]
+    return re.sub(r"\s+", "", "".join(parts))
+
+
+def _sentence_page(ctx: AuditContext, sentence: str) -> int | None:
+    """The page whose text holds ``sentence`` (whitespace ignored), for the evidence image."""
+    for number, text in enumerate(ctx.report.page_texts, start=1):
+        if sentence and sentence in re.sub(r"\s+", "", text):
+            return number
+    return None
+
+
+@rule(
+    "narrative.vehicle_split",
+    "“三公”说明分列公务用车购置费与运行维护费",
+    "情况说明第20页“三公”经费部分只列示公务用车购置及运行维护费合计，未分别说明公务用车购置费和公务用车运行维护费"
+    "（“三公”表决算8.12万元）。",
+)
+def vehicle_split(ctx: AuditContext) -> Iterator[Check]:
+    """When the 三公 table shows a non-zero 公务用车购置及运行维护费 (budget or actual), the 三公 part of the
+    narrative states 公务用车购置费 and 公务用车运行维护费 each on its own. Catches a narrative that gives only
+    the combined figure, a defect seen in published reports (the split is what tells a new car from
+    running costs). A zero or empty table needs no split."""
+    rule_id, tid = "narrative.vehicle_split", "three_public"
+    if not ctx.has(tid):
+        yield skipped(rule_id, tid, "缺少财政拨款“三公”经费支出决算表")
+        return
+    text = _three_public_text(ctx)
+    if not text:
+        yield skipped(rule_id, tid, "情况说明中未识别到“三公”经费说明")
+        return
+    refs = [(tid, 0, col) for col in ("actual_vehicle_subtotal", "budget_vehicle_subtotal") if ctx.printed(tid, col)]
+    nonzero = [r for r in refs if ctx.rows(tid) and ctx.value(r)]
+    if not nonzero:
+        yield Check(rule_id, "vehicle", "passed")  # nothing spent or budgeted on vehicles: nothing to split
+        return
+    rest = _VEHICLE_COMBINED.sub("", text)
+    missing = [label for label, pattern in (("公务用车购置费", _VEHICLE_PURCHASE), ("公务用车运行维护费", _VEHICLE_OPERATION))
+               if not pattern.search(rest)]
+    if not missing:
+        yield Check(rule_id, "vehicle", "passed")
+        return
+    ref = nonzero[0]
+    stage = "决算" if ref[2].startswith("actual") else "全年预算"
+    # Cite where the combined figure is given (followed by its 预算/决算), else its first mention.
+    mentions = list(_VEHICLE_COMBINED.finditer(text))
+    combined = next((m for m in mentions if re.search("预算|决算", text[m.end():m.end() + 8])),
+                    mentions[0] if mentions else None)
+    sentence = ""
+    if combined:
+        start = max(text.rfind("。", 0, combined.start()), text.rfind("；", 0, combined.start())) + 1
+        ends = [i for i in (text.find("。", combined.end()), text.find("；", combined.end())) if i >= 0]
+        sentence = text[start:(min(ends) + 1) if ends else len(text)]
+    page = _sentence_page(ctx, sentence) if sentence else None
+    where = f"情况说明第{page}页" if page else "情况说明"
+    message = (f"{where}“三公”经费部分未分别说明{'和'.join(missing)}"
+               f"（“三公”表公务用车购置及运行维护费{stage}{fmt(ctx.value(ref))}{ctx.unit(tid)}）。")
+    evidence = [ctx.evidence(ref)]
+    if sentence:
+        evidence.append(Evidence(page, None, "“三公”经费说明", None, None, sentence))
+    yield Check(rule_id, "vehicle", "failed", "warning", finding=Finding(
+        rule_id, "warning", message, [tid], fmt(ctx.value(ref)), None, None, evidence))
 
 
 @rule(

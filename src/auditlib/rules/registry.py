@@ -23,7 +23,7 @@ FAMILIES = {
     "form": "格式与一致性 (form)",
 }
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 
 
 @dataclass(frozen=True)

@@ -236,6 +236,11 @@ def op_drop_percent(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
     return _edit_text(dept, m, lambda s: s[:-1])
 
 
+def op_delete_text(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
+    """Remove the ``find`` text (inside ``context``): a clause left out of the narrative."""
+    return _edit_text(dept, m, lambda s: "")
+
+
 def op_header_year(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
     year = str(dept["year"])
     other = m.get("value") or str(int(year) - 1)
@@ -306,6 +311,7 @@ OPERATIONS: dict[str, Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
     "direction_word": op_direction_word,
     "placeholder": op_placeholder,
     "drop_percent": op_drop_percent,
+    "delete_text": op_delete_text,
     "attachment_figure": op_attachment_figure,
     "delete_section": op_delete_section,
     "delete_paragraph": op_delete_paragraph,
