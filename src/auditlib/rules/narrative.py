@@ -655,8 +655,8 @@ def vehicle_split(ctx: AuditContext) -> Iterator[Check]:
     message = (f"{where}“三公”经费部分未分别说明{'和'.join(missing)}"
                f"（“三公”表公务用车购置及运行维护费{stage}{fmt(ctx.value(ref))}{ctx.unit(tid)}）。")
     evidence = [ctx.evidence(ref)]
-    if sentence:
-        evidence.append(Evidence(page, None, "“三公”经费说明", None, None, sentence))
+    if sentence:  # first: the evidence image shows where the split should have been
+        evidence.insert(0, Evidence(page, None, "“三公”经费说明", None, None, sentence))
     yield Check(rule_id, "vehicle", "failed", "warning", finding=Finding(
         rule_id, "warning", message, [tid], fmt(ctx.value(ref)), None, None, evidence))
 
