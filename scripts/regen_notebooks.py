@@ -19,7 +19,7 @@ from pathlib import Path
 
 import papermill as pm
 
-from auditlib.batch import KERNEL_QUIET
+from auditlib.batch import KERNEL_QUIET, fix_injected_cell_id
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "tests" / "notebooks"
@@ -37,10 +37,9 @@ def _strip(path: Path) -> None:
     nb["metadata"].get("papermill", {}).pop("duration", None)
     nb["metadata"].get("papermill", {}).pop("input_path", None)
     nb["metadata"].get("papermill", {}).pop("output_path", None)
+    fix_injected_cell_id(nb)
     for cell in nb["cells"]:
         cell.get("metadata", {}).pop("execution", None)
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell["id"] = "injected-parameters"  # papermill gives it a random id
         # nbval does not compare images (its default without nbdime); keep the outputs'
         # structure but not the megabytes of PNG data.
         for output in cell.get("outputs", []):

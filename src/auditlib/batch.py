@@ -141,21 +141,24 @@ def _html_exporter() -> Any:
     return exporter
 
 
-def _html(notebook: Path, target: Path) -> None:
-    """Export the executed notebook to HTML without the code (a working paper, not a script).
-
-    Papermill gives the injected-parameters cell a random id, which the HTML carries; it gets a
-    fixed one first (in the kept notebook too), so the same input gives the same HTML, byte for byte.
-    """
-    import nbformat
-
-    nb = nbformat.read(str(notebook), as_version=4)
-    fixed = False
-    for cell in nb.cells:
+def fix_injected_cell_id(nb: Any) -> bool:
+    """Give papermill's injected-parameters cell a fixed id (papermill makes a random one, which
+    the HTML and the stored nbval references would carry); True when the notebook changed."""
+    changed = False
+    for cell in nb["cells"]:
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and cell.get("id") != "injected-parameters":
             cell["id"] = "injected-parameters"
-            fixed = True
-    if fixed:
+            changed = True
+    return changed
+
+
+def _html(nb: Any, notebook: Path, target: Path) -> None:
+    """Export the executed notebook ``nb`` (as papermill returned it and wrote it to ``notebook``) to
+    HTML without the code (a working paper, not a script). The injected cell gets its fixed id first,
+    in the kept notebook too, so the same input gives the same HTML, byte for byte."""
+    import nbformat
+
+    if fix_injected_cell_id(nb):
         nbformat.write(nb, str(notebook))
     body, _ = _html_exporter().from_notebook_node(nb)
     target.write_text(body, encoding="utf-8")
@@ -229,7 +232,7 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
         "include_info_images": False,
     }
     try:
-        pm.execute_notebook(
+        nb = pm.execute_notebook(
             str(DEPARTMENT_NOTEBOOK),
             str(executed),
             parameters=params,
@@ -244,7 +247,7 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
             # (auditlib.kernel_fork); None where that is not possible: the ordinary launch.
             **({"kernel_manager_class": fork_kernels} if fork_kernels is not None else {}),
         )
-        _html(executed, stage / "audit.html")
+        _html(nb, executed, stage / "audit.html")
         findings = json.loads((stage / "findings.json").read_text(encoding="utf-8"))
         (stage / ".auditlib-files").unlink(missing_ok=True)
         _swap_in(stage, out_dir / job.slug)
@@ -737,9 +740,9 @@ def run_portfolio_notebook(out_dir: Path) -> None:
     fork_kernels = kernel_fork.kernel_manager_class()
     portfolio = out_dir / "portfolio"
     stage = portfolio / ".portfolio.tmp.ipynb"
-    pm.execute_notebook(str(PORTFOLIO_NOTEBOOK), str(stage), parameters={"batch_dir": str(out_dir)},
+    nb = pm.execute_notebook(str(PORTFOLIO_NOTEBOOK), str(stage), parameters={"batch_dir": str(out_dir)},
                         kernel_name="python3", extra_arguments=KERNEL_QUIET, progress_bar=False, cwd=str(ROOT),
                         **({"kernel_manager_class": fork_kernels} if fork_kernels is not None else {}))
-    _html(stage, portfolio / ".portfolio.html.tmp")
+    _html(nb, stage, portfolio / ".portfolio.html.tmp")
     os.replace(portfolio / ".portfolio.html.tmp", portfolio / "portfolio.html")
     os.replace(stage, portfolio / "portfolio.ipynb")
