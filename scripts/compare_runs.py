@@ -10,7 +10,7 @@ writes files over it, and compares two such runs.
     python scripts/compare_runs.py run INPUTS RUN_AFTER    # with the code after the change
     python scripts/compare_runs.py compare RUN_BEFORE RUN_AFTER [--ignore GLOB ...]
 
-`run` writes `batch/` (auditlib batch over INPUTS), `audit/<stem>/` and `extract/<stem>/` (one
+`run` writes `batch/<folder>/` (auditlib batch over each folder of INPUTS), `audit/<stem>/` and `extract/<stem>/` (one
 per PDF). Files that record timings are compared without them: the executed notebooks
 (`*.ipynb`) are skipped, `started` and `seconds` are dropped from manifest.json, and the `seconds`
 column from summary.csv. `compare` prints every file that differs, is missing or is new, and exits
@@ -62,11 +62,12 @@ def prepare(inputs: Path) -> None:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, dest)
     suite = yaml.safe_load((ROOT / "tests" / "mutants" / "suite.yaml").read_text(encoding="utf-8"))
-    for case in suite:
+    for k, case in enumerate(suite):
         source = load_department(ROOT / "samples" / "departments" / f"{case['source']}.yaml")
         dept, _records = apply_mutations(source, {"id": case["id"], "mutations": case["mutations"]})
-        (inputs / "suite").mkdir(parents=True, exist_ok=True)
-        render_pdf(dept, inputs / "suite" / f"{case['id']}.pdf")
+        folder = inputs / ("suite-a" if k < len(suite) // 2 else "suite-b")
+        folder.mkdir(parents=True, exist_ok=True)
+        render_pdf(dept, folder / f"{case['id']}.pdf")
     print(f"{sum(1 for _ in inputs.rglob('*.pdf'))} PDFs in {inputs}")
 
 
@@ -78,8 +79,9 @@ def run(inputs: Path, dest: Path) -> None:
     cache = WORK / "cache"
     env = {**os.environ, "AUDITLIB_CACHE": str(cache)}
     cmd = _auditlib()
-    subprocess.run([*cmd, "batch", str(inputs), "--out", str(WORK / "batch"), "--cache", str(cache)],
-                   env=env, check=False)
+    for folder in sorted(p for p in inputs.iterdir() if p.is_dir()):
+        subprocess.run([*cmd, "batch", str(folder), "--out", str(WORK / "batch" / folder.name), "--cache", str(cache)],
+                       env=env, check=False, stdin=subprocess.DEVNULL)
     for pdf in sorted(inputs.rglob("*.pdf")):
         name = f"{pdf.parent.name}-{pdf.stem}"
         for command in ("audit", "extract"):
