@@ -9,6 +9,7 @@ writes files over it, and compares two such runs.
     python scripts/compare_runs.py run INPUTS RUN_BEFORE   # with the code before the change
     python scripts/compare_runs.py run INPUTS RUN_AFTER    # with the code after the change
     python scripts/compare_runs.py compare RUN_BEFORE RUN_AFTER [--ignore GLOB ...]
+    python scripts/compare_runs.py run INPUTS RUN_QUICK --quick       # audit only: the inner loop
 
 `run` writes `batch/<folder>/` (auditlib batch over each folder of INPUTS), `audit/<stem>/` and `extract/<stem>/` (one
 per PDF). Files that record timings are compared without them: the executed notebooks
@@ -27,12 +28,9 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Every run writes here first, so absolute paths inside outputs are the same for both runs.
-WORK = Path(tempfile.gettempdir()) / "auditlib-compare-run"
 TIMING_FILES = ("*.ipynb",)
 
 
@@ -71,28 +69,33 @@ def prepare(inputs: Path) -> None:
     print(f"{sum(1 for _ in inputs.rglob('*.pdf'))} PDFs in {inputs}")
 
 
-def run(inputs: Path, dest: Path) -> None:
-    """Every command that writes files, over every PDF of INPUTS, into DEST."""
-    if WORK.exists():
-        shutil.rmtree(WORK)
-    WORK.mkdir(parents=True)
-    cache = WORK / "cache"
+def run(inputs: Path, dest: Path, quick: bool = False) -> None:
+    """Every command that writes files, over every PDF of INPUTS, into DEST.
+
+    ``quick``: only ``audit`` of each PDF (no batch, no extract): a few minutes instead of ten,
+    for the inner loop; the full run is the proof.
+    """
+    work = dest.with_name(dest.name + ".work")  # no output records its folder (checked: only *.ipynb do)
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    cache = work / "cache"
     env = {**os.environ, "AUDITLIB_CACHE": str(cache)}
     cmd = _auditlib()
-    for folder in sorted(p for p in inputs.iterdir() if p.is_dir()):
-        subprocess.run([*cmd, "batch", str(folder), "--out", str(WORK / "batch" / folder.name), "--cache", str(cache)],
+    for folder in sorted(p for p in inputs.iterdir() if p.is_dir() and not quick):
+        subprocess.run([*cmd, "batch", str(folder), "--out", str(work / "batch" / folder.name), "--cache", str(cache)],
                        env=env, check=False, stdin=subprocess.DEVNULL)
     for pdf in sorted(inputs.rglob("*.pdf")):
         name = f"{pdf.parent.name}-{pdf.stem}"
-        for command in ("audit", "extract"):
-            done = subprocess.run([*cmd, command, str(pdf), "--out", str(WORK / command / name), "--no-cache"],
+        for command in ("audit",) if quick else ("audit", "extract"):
+            done = subprocess.run([*cmd, command, str(pdf), "--out", str(work / command / name), "--no-cache"],
                                   env=env, check=False, capture_output=True, text=True)
-            (WORK / command).mkdir(parents=True, exist_ok=True)
-            (WORK / command / f"{name}.status").write_text(f"{done.returncode}\n{done.stderr}", encoding="utf-8")
+            (work / command).mkdir(parents=True, exist_ok=True)
+            (work / command / f"{name}.status").write_text(f"{done.returncode}\n{done.stderr}", encoding="utf-8")
     shutil.rmtree(cache, ignore_errors=True)
     if dest.exists():
         shutil.rmtree(dest)
-    shutil.move(str(WORK), str(dest))
+    shutil.move(str(work), str(dest))
     print(f"run written to {dest}")
 
 
@@ -142,6 +145,7 @@ def main() -> int:
     p = sub.add_parser("run")
     p.add_argument("inputs", type=Path)
     p.add_argument("dest", type=Path)
+    p.add_argument("--quick", action="store_true", help="only audit each PDF (no batch, no extract)")
     c = sub.add_parser("compare")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
@@ -151,7 +155,7 @@ def main() -> int:
         prepare(args.inputs)
         return 0
     if args.cmd == "run":
-        run(args.inputs, args.dest)
+        run(args.inputs, args.dest, args.quick)
         return 0
     return compare(args.before, args.after, args.ignore)
 
