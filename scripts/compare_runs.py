@@ -16,6 +16,7 @@ per PDF). Files that record timings are compared without them: the executed note
 column from summary.csv. `compare` prints every file that differs, is missing or is new, and exits
 1 when there is any.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,13 +79,19 @@ def run(inputs: Path, dest: Path) -> None:
     cache = WORK / "cache"
     env = {**os.environ, "AUDITLIB_CACHE": str(cache)}
     cmd = _auditlib()
-    subprocess.run([*cmd, "batch", str(inputs), "--out", str(WORK / "batch"), "--cache", str(cache)],
-                   env=env, check=False)
+    subprocess.run(
+        [*cmd, "batch", str(inputs), "--out", str(WORK / "batch"), "--cache", str(cache)], env=env, check=False
+    )
     for pdf in sorted(inputs.rglob("*.pdf")):
         name = f"{pdf.parent.name}-{pdf.stem}"
         for command in ("audit", "extract"):
-            done = subprocess.run([*cmd, command, str(pdf), "--out", str(WORK / command / name), "--no-cache"],
-                                  env=env, check=False, capture_output=True, text=True)
+            done = subprocess.run(
+                [*cmd, command, str(pdf), "--out", str(WORK / command / name), "--no-cache"],
+                env=env,
+                check=False,
+                capture_output=True,
+                text=True,
+            )
             (WORK / command).mkdir(parents=True, exist_ok=True)
             (WORK / command / f"{name}.status").write_text(f"{done.returncode}\n{done.stderr}", encoding="utf-8")
     shutil.rmtree(cache, ignore_errors=True)
@@ -105,7 +112,7 @@ def _without_timings(rel: str, data: bytes) -> bytes:
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
         if rows and "seconds" in rows[0]:
             k = rows[0].index("seconds")
-            rows = [r[:k] + r[k + 1:] for r in rows]
+            rows = [r[:k] + r[k + 1 :] for r in rows]
         return "\n".join(",".join(r) for r in rows).encode()
     return data
 
@@ -114,8 +121,9 @@ def _files(top: Path, ignore: list[str]) -> dict[str, Path]:
     out = {}
     for path in top.rglob("*"):
         rel = path.relative_to(top).as_posix()
-        if path.is_file() and not any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g)
-                                      for g in [*TIMING_FILES, *ignore]):
+        if path.is_file() and not any(
+            fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in [*TIMING_FILES, *ignore]
+        ):
             out[rel] = path
     return out
 

@@ -3,12 +3,13 @@
 Rules live one family per module and register themselves with a stable id
 (see registry.py and docs/rules.md).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditlib.findings import Check, Finding, ordered
+from auditlib.model.findings import Check, Finding, ordered
 from auditlib.rules import attachment, completeness, cross, form, table  # noqa: F401 - registration
 from auditlib.rules.context import AuditContext
 from auditlib.rules.registry import RULES, RULES_VERSION
