@@ -77,7 +77,7 @@ class Check:
 
     rule_id: str
     subject: str
-    outcome: str  # passed, failed, skipped
+    outcome: str  # passed, failed, skipped, internal (the rule raised: see rules.audit)
     severity: str = ""
     reason: str = ""
     finding: Finding | None = None
