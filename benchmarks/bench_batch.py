@@ -4,6 +4,7 @@ Prints per-department seconds, throughput (reports/hour), the papermill overhead
 department (batch seconds minus the in-process audit of the same PDF), and peak memory
 per worker (the largest resident set of a worker and its kernel).
 """
+
 from __future__ import annotations
 
 import os
@@ -62,8 +63,8 @@ class WorkerMemory(threading.Thread):
 
 
 def main() -> int:
-    from auditlib.batch import Options, run_batch
-    from auditlib.workpaper import run_audit
+    from auditlib.outputs.workpaper import run_audit
+    from auditlib.running.batch import Options, run_batch
 
     jobs = int(os.environ.get("AUDITLIB_BENCH_JOBS", os.cpu_count() or 2))
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,8 +88,10 @@ def main() -> int:
         seconds = {s: o.seconds for s, o in result.outcomes.items()}
         for slug in sorted(seconds):
             print(f"batch department {slug}: {seconds[slug]:.2f} s ({result.outcomes[slug].status})")
-        print(f"batch {n} PDFs on {jobs} workers: wall {wall:.1f} s, {n / wall * 3600:.0f} reports/hour "
-              f"(target >= 1000), mean {statistics.mean(seconds.values()):.2f} s per department")
+        print(
+            f"batch {n} PDFs on {jobs} workers: wall {wall:.1f} s, {n / wall * 3600:.0f} reports/hour "
+            f"(target >= 1000), mean {statistics.mean(seconds.values()):.2f} s per department"
+        )
         in_process = {}
         for pdf in sorted(in_dir.glob("*.pdf")):
             t = time.perf_counter()
@@ -98,16 +101,20 @@ def main() -> int:
                 pass
             in_process[pdf.stem] = time.perf_counter() - t
         overheads = [seconds[s] - in_process[s] for s in seconds if s in in_process]
-        print(f"papermill overhead per department: mean {statistics.mean(overheads):.2f} s, "
-              f"median {statistics.median(overheads):.2f} s, max {max(overheads):.2f} s (target < 3 s; the "
-              f"first department of each worker also waits for the worker's kernel template to start)")
+        print(
+            f"papermill overhead per department: mean {statistics.mean(overheads):.2f} s, "
+            f"median {statistics.median(overheads):.2f} s, max {max(overheads):.2f} s (target < 3 s; the "
+            f"first department of each worker also waits for the worker's kernel template to start)"
+        )
         steady = jobs * 3600 / statistics.mean(seconds.values())
         print(f"steady state: {jobs} x 3600 s / mean seconds per department = {steady:.0f} reports/hour")
         peak = max(o.peak_rss_mb for o in result.outcomes.values())
         print(f"peak memory of one process (worker, kernel template or kernel): {peak:.0f} MB")
         if memory:
-            print(f"peak memory per worker (worker + kernel template + kernel, PSS): {memory.peak_mb:.0f} MB "
-                  f"(target < 500 MB)")
+            print(
+                f"peak memory per worker (worker + kernel template + kernel, PSS): {memory.peak_mb:.0f} MB "
+                f"(target < 500 MB)"
+            )
     return 0
 
 

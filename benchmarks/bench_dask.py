@@ -7,6 +7,7 @@ the departments and, for Dask, starting and stopping the cluster; the portfolio 
 same fixed cost for every executor) is left out. Prints one line per figure: reports/hour for
 each, and the scaling of the LocalCluster from 1 to 2 workers.
 """
+
 from __future__ import annotations
 
 import sys
@@ -19,7 +20,7 @@ CORPUS = ROOT / "data" / "raw"
 
 
 def _run(label: str, out: Path, **how) -> tuple[float, dict[str, str]]:
-    from auditlib.batch import Options, run_batch
+    from auditlib.running.batch import Options, run_batch
 
     start = time.perf_counter()
     result = run_batch(CORPUS, out, Options(cache=None), progress=False, run_portfolio=False, **how)

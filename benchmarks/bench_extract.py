@@ -4,6 +4,7 @@ Both run in this one process on the same PDFs (the real ones in ../shared/real-p
 when present, else the sample corpus), Camelot imported once before timing.
 Prints one line per figure; the last line is the overall ratio.
 """
+
 from __future__ import annotations
 
 import sys
@@ -17,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> int:
     import camelot
 
-    from auditlib.report import read_report
+    from auditlib.reading.pipeline import read_report
 
     real = ROOT.parent / "shared" / "real-pdfs"
     pdfs = sorted(real.glob("*.pdf")) if real.is_dir() else sorted((ROOT / "data" / "raw").glob("*.pdf"))
@@ -41,8 +42,10 @@ def main() -> int:
             f"extract {pdf.name}: read_report {ours:.2f} s ({len(report.tables)}/9 tables), "
             f"camelot.read_pdf(pages='all') {plain:.2f} s ({len(tables)} tables), ratio {plain / ours:.1f}x"
         )
-    print(f"extract total: read_report {total_ours:.2f} s, camelot.read_pdf {total_plain:.2f} s, "
-          f"speed-up {total_plain / total_ours:.1f}x (target >= 8x)")
+    print(
+        f"extract total: read_report {total_ours:.2f} s, camelot.read_pdf {total_plain:.2f} s, "
+        f"speed-up {total_plain / total_ours:.1f}x (target >= 8x)"
+    )
     return 0
 
 

@@ -17,6 +17,7 @@ per PDF). Files that record timings are compared without them: the executed note
 column from summary.csv. `compare` prints every file that differs, is missing or is new, and exits
 1 when there is any.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,13 +84,22 @@ def run(inputs: Path, dest: Path, quick: bool = False) -> None:
     env = {**os.environ, "AUDITLIB_CACHE": str(cache)}
     cmd = _auditlib()
     for folder in sorted(p for p in inputs.iterdir() if p.is_dir() and not quick):
-        subprocess.run([*cmd, "batch", str(folder), "--out", str(work / "batch" / folder.name), "--cache", str(cache)],
-                       env=env, check=False, stdin=subprocess.DEVNULL)
+        subprocess.run(
+            [*cmd, "batch", str(folder), "--out", str(work / "batch" / folder.name), "--cache", str(cache)],
+            env=env,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
     for pdf in sorted(inputs.rglob("*.pdf")):
         name = f"{pdf.parent.name}-{pdf.stem}"
         for command in ("audit",) if quick else ("audit", "extract"):
-            done = subprocess.run([*cmd, command, str(pdf), "--out", str(work / command / name), "--no-cache"],
-                                  env=env, check=False, capture_output=True, text=True)
+            done = subprocess.run(
+                [*cmd, command, str(pdf), "--out", str(work / command / name), "--no-cache"],
+                env=env,
+                check=False,
+                capture_output=True,
+                text=True,
+            )
             (work / command).mkdir(parents=True, exist_ok=True)
             (work / command / f"{name}.status").write_text(f"{done.returncode}\n{done.stderr}", encoding="utf-8")
     shutil.rmtree(cache, ignore_errors=True)
@@ -110,7 +120,7 @@ def _without_timings(rel: str, data: bytes) -> bytes:
         rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))
         if rows and "seconds" in rows[0]:
             k = rows[0].index("seconds")
-            rows = [r[:k] + r[k + 1:] for r in rows]
+            rows = [r[:k] + r[k + 1 :] for r in rows]
         return "\n".join(",".join(r) for r in rows).encode()
     return data
 
@@ -119,8 +129,9 @@ def _files(top: Path, ignore: list[str]) -> dict[str, Path]:
     out = {}
     for path in top.rglob("*"):
         rel = path.relative_to(top).as_posix()
-        if path.is_file() and not any(fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g)
-                                      for g in [*TIMING_FILES, *ignore]):
+        if path.is_file() and not any(
+            fnmatch.fnmatch(rel, g) or fnmatch.fnmatch(path.name, g) for g in [*TIMING_FILES, *ignore]
+        ):
             out[rel] = path
     return out
 

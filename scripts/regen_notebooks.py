@@ -10,6 +10,7 @@ References (all paths relative to tests/notebooks, where nbval runs them):
 - department_mutant.ipynb   a mutant with known injected errors
 - portfolio.ipynb           the portfolio over tests/notebooks/batch/ (a two-department batch)
 """
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import papermill as pm
 
-from auditlib.batch import KERNEL_QUIET, fix_injected_cell_id
+from auditlib.running.batch import KERNEL_QUIET, fix_injected_cell_id
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "tests" / "notebooks"
@@ -57,25 +58,34 @@ def main() -> int:
     for name, pdf in DEPARTMENTS.items():
         target = HERE / f"{name}.ipynb"
         pm.execute_notebook(
-            str(ROOT / "notebooks" / "department_audit.ipynb"), str(target),
-            parameters={"pdf": f"../../data/raw/{pdf}", "out_dir": f"../../data/processed/nbval/{name}",
-                        "cache": None},
-            kernel_name="python3", extra_arguments=KERNEL_QUIET, cwd=str(HERE), progress_bar=False,
+            str(ROOT / "notebooks" / "department_audit.ipynb"),
+            str(target),
+            parameters={"pdf": f"../../data/raw/{pdf}", "out_dir": f"../../data/processed/nbval/{name}", "cache": None},
+            kernel_name="python3",
+            extra_arguments=KERNEL_QUIET,
+            cwd=str(HERE),
+            progress_bar=False,
         )
         _strip(target)
         print(target)
     # A small batch for the portfolio reference: the findings of the two departments above.
     batch = HERE / "batch"
     shutil.rmtree(batch, ignore_errors=True)
-    from auditlib.batch import Options, run_batch
+    from auditlib.running.batch import Options, run_batch
 
     src = ROOT / "data" / "processed" / "nbval" / "batch-input"
     shutil.rmtree(src, ignore_errors=True)
     src.mkdir(parents=True)
     for pdf in DEPARTMENTS.values():
         shutil.copy(ROOT / "data" / "raw" / pdf, src / Path(pdf).name)
-    run_batch(src, ROOT / "data" / "processed" / "nbval" / "batch", Options(cache=None), jobs=2,
-              progress=False, run_portfolio=False)
+    run_batch(
+        src,
+        ROOT / "data" / "processed" / "nbval" / "batch",
+        Options(cache=None),
+        jobs=2,
+        progress=False,
+        run_portfolio=False,
+    )
     full = ROOT / "data" / "processed" / "nbval" / "batch"
     batch.mkdir()
     manifest = json.loads((full / "manifest.json").read_text(encoding="utf-8"))
@@ -87,8 +97,15 @@ def main() -> int:
         (batch / slug).mkdir()
         shutil.copy(full / slug / "findings.json", batch / slug / "findings.json")
     target = HERE / "portfolio.ipynb"
-    pm.execute_notebook(str(ROOT / "notebooks" / "portfolio.ipynb"), str(target), parameters={"batch_dir": "batch"},
-                        kernel_name="python3", extra_arguments=KERNEL_QUIET, cwd=str(HERE), progress_bar=False)
+    pm.execute_notebook(
+        str(ROOT / "notebooks" / "portfolio.ipynb"),
+        str(target),
+        parameters={"batch_dir": "batch"},
+        kernel_name="python3",
+        extra_arguments=KERNEL_QUIET,
+        cwd=str(HERE),
+        progress_bar=False,
+    )
     _strip(target)
     print(target)
     return 0

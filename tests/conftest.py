@@ -1,4 +1,5 @@
 """Shared paths and skip reasons for the test-suite."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The audit on real reports: every error finding was reviewed by hand (tests/golden/real)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditlib.report import read_report
+from auditlib.reading.pipeline import read_report
 from auditlib.rules import audit
 
 from conftest import ROOT
@@ -23,7 +24,8 @@ def test_error_findings_are_the_reviewed_ones(stem: str, real_pdfs: Path):
     result = audit(read_report(real_pdfs / f"{stem}.pdf", cache=None))
     got = sorted(
         _key(f.rule_id, f.expected, f.actual, f.evidence[0].page if f.evidence else None)
-        for f in result.findings if f.severity == "error"
+        for f in result.findings
+        if f.severity == "error"
     )
     want = sorted(_key(r["rule_id"], r["expected"], r["actual"], r["page"]) for r in REVIEWED[stem])
     assert all(r["verdict"] is True for r in REVIEWED[stem])

@@ -1,9 +1,10 @@
 """The reference report (seed): a careful auditor's findings, found by the tool."""
+
 from __future__ import annotations
 
 import pytest
 
-from auditlib.report import read_report
+from auditlib.reading.pipeline import read_report
 from auditlib.rules import audit
 
 from conftest import RAW
@@ -15,8 +16,11 @@ def result():
 
 
 def _find(result, rule_id, severity, *fragments):
-    return [f for f in result.findings if f.rule_id == rule_id and f.severity == severity
-            and all(fr in f.message for fr in fragments)]
+    return [
+        f
+        for f in result.findings
+        if f.rule_id == rule_id and f.severity == severity and all(fr in f.message for fr in fragments)
+    ]
 
 
 def test_attachment_totals_contradict_the_tables(result):

@@ -6,6 +6,7 @@ command line in a subprocess and checks the exit status, the one-line cause on
 stderr (exit 3), that nothing is left in --out (exit 3), and the notes that
 report.json carries for documents that were audited despite a defect.
 """
+
 from __future__ import annotations
 
 import io
@@ -28,7 +29,10 @@ MISSING = RAW / "mutants" / "wuchang-bigdata-2023-m05-missing.pdf"
 def run_cli(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "auditlib.cli", *args],
-        capture_output=True, text=True, cwd=ROOT, timeout=timeout,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
     )
 
 
@@ -102,8 +106,14 @@ def make_owner_password_only(dest: Path, source: Path = SMALL) -> Path:
     """Opens without a password; copying text and editing are forbidden."""
     import pikepdf
 
-    allow = pikepdf.Permissions(extract=False, accessibility=False, modify_other=False, modify_annotation=False,
-                                modify_form=False, modify_assembly=False)
+    allow = pikepdf.Permissions(
+        extract=False,
+        accessibility=False,
+        modify_other=False,
+        modify_annotation=False,
+        modify_form=False,
+        modify_assembly=False,
+    )
     with pikepdf.open(source) as pdf:
         pdf.save(dest, encryption=pikepdf.Encryption(user="", owner="owner-secret", allow=allow))
     return dest
@@ -138,12 +148,14 @@ def make_unrelated_table(dest: Path) -> Path:
     """A ruled table that has nothing to do with final accounts."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
     from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
     styles = getSampleStyleSheet()
     rows = [["Item", "Quantity", "Unit price", "Amount"]]
-    rows += [[f"Fruit crate {i}", str(10 + i), f"{2.5 + i / 10:.2f}", f"{(10 + i) * (2.5 + i / 10):.2f}"] for i in range(25)]
+    rows += [
+        [f"Fruit crate {i}", str(10 + i), f"{2.5 + i / 10:.2f}", f"{(10 + i) * (2.5 + i / 10):.2f}"] for i in range(25)
+    ]
     rows.append(["Total", "", "", f"{sum((10 + i) * (2.5 + i / 10) for i in range(25)):.2f}"])
     table = Table(rows)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
@@ -210,10 +222,13 @@ def make_javascript(dest: Path, source: Path = SMALL) -> Path:
     import pikepdf
 
     with pikepdf.open(source) as pdf:
-        action = pdf.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.Action, S=pikepdf.Name.JavaScript,
-            JS=pikepdf.String("app.alert('auditlib must never run this');"),
-        ))
+        action = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Action,
+                S=pikepdf.Name.JavaScript,
+                JS=pikepdf.String("app.alert('auditlib must never run this');"),
+            )
+        )
         pdf.Root.OpenAction = action
         pdf.save(dest)
     return dest
@@ -223,7 +238,9 @@ def make_embedded_file(dest: Path, source: Path = SMALL) -> Path:
     import pikepdf
 
     with pikepdf.open(source) as pdf:
-        pdf.attachments["payload.exe"] = pikepdf.AttachedFileSpec(pdf, b"MZ\x90\x00 not a real program", mime_type="application/octet-stream")
+        pdf.attachments["payload.exe"] = pikepdf.AttachedFileSpec(
+            pdf, b"MZ\x90\x00 not a real program", mime_type="application/octet-stream"
+        )
         pdf.save(dest)
     return dest
 
@@ -399,14 +416,14 @@ def test_300_pages_over_max_pages(long_pdf: Path, tmp_path: Path):
 def test_max_pages_refuses_before_reading_any_page(long_pdf: Path, monkeypatch):
     import pypdfium2 as pdfium
 
-    from auditlib.pdf import InputError
-    from auditlib.report import read_report
+    from auditlib.reading.pdf import InputError
+    from auditlib.reading.pipeline import read_report
 
     def no_reading(*args, **kwargs):
         raise AssertionError("a page was read before --max-pages was checked")
 
     monkeypatch.setattr(pdfium.PdfPage, "get_textpage", no_reading)
-    monkeypatch.setattr("auditlib.pdf.inspect_structure", no_reading)
+    monkeypatch.setattr("auditlib.reading.pdf.inspect_structure", no_reading)
     with pytest.raises(InputError, match=r"^300 pages, over --max-pages 299$"):
         read_report(long_pdf, max_pages=299)
 
@@ -436,7 +453,10 @@ def test_timeout_stops_inside_a_long_camelot_call(tmp_path: Path):
     started = time.monotonic()
     done = subprocess.run(
         [sys.executable, str(script), "audit", str(SMALL), "--out", str(out), "--no-cache", "--timeout", "2"],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert time.monotonic() - started < 30
     assert_unauditable(done, SMALL, out, "over --timeout 2 s")
@@ -475,7 +495,7 @@ def test_bad_timeout_is_a_usage_error(tmp_path: Path, value: str):
     ],
 )
 def test_sniff_names_the_format(head: bytes, cause: str):
-    from auditlib.pdf import InputError, sniff
+    from auditlib.reading.pdf import InputError, sniff
 
     with pytest.raises(InputError) as caught:
         sniff(head)
@@ -483,13 +503,13 @@ def test_sniff_names_the_format(head: bytes, cause: str):
 
 
 def test_sniff_accepts_a_pdf_with_a_short_preamble():
-    from auditlib.pdf import sniff
+    from auditlib.reading.pdf import sniff
 
     sniff(b"%PDF-1.7\n")
     sniff(b"\r\n\r\n%PDF-1.4\n")  # producers that write a few bytes first: viewers accept it
 
 
 def test_clean_text_drops_control_characters():
-    from auditlib.pdf import clean_text
+    from auditlib.reading.pdf import clean_text
 
     assert clean_text("收、支总计\x11\x122,196.6万元\x00\ufffe\n\t合计\r") == "收、支总计2,196.6万元\n\t合计\r"

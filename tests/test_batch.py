@@ -1,4 +1,5 @@
 """auditlib batch: papermill per department, manifest, resume, failures, portfolio."""
+
 from __future__ import annotations
 
 import json
@@ -12,17 +13,34 @@ from pathlib import Path
 
 import pytest
 
-from auditlib.batch import discover
+from auditlib.running.batch import discover
 
 from conftest import RAW, ROOT
 
 
-def _batch(in_dir: Path, out: Path, *extra: str, timeout: float = 600,
-           env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def _batch(
+    in_dir: Path, out: Path, *extra: str, timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "auditlib.cli", "batch", str(in_dir), "--out", str(out), "--jobs", "2", "--quiet",
-         "--no-cache", *extra],
-        capture_output=True, text=True, cwd=ROOT, timeout=timeout, env=env,
+        [
+            sys.executable,
+            "-m",
+            "auditlib.cli",
+            "batch",
+            str(in_dir),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--quiet",
+            "--no-cache",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env=env,
     )
 
 
@@ -66,12 +84,22 @@ def test_batch_outputs_and_exit_status(batch_run):
     assert deps["broken"]["failing_cell"] is not None
     assert sorted(p.name for p in (out / "broken").iterdir()) == ["audit.failed.ipynb"]
     seed = out / "wuchang-bigdata-2023"
-    for name in ("audit.ipynb", "audit.html", "findings.json", "findings.csv", "findings.xlsx", "checks.csv",
-                 "report.json", "tables/income.csv", "tables/income.cells.csv"):
+    for name in (
+        "audit.ipynb",
+        "audit.html",
+        "findings.json",
+        "findings.csv",
+        "findings.xlsx",
+        "checks.csv",
+        "report.json",
+        "tables/income.csv",
+        "tables/income.cells.csv",
+    ):
         assert (seed / name).exists(), name
     assert deps["wuchang-bigdata-2023"]["status"] == "audited"
     assert {"input", "sha256", "parameters", "started", "seconds", "status", "cause", "failing_cell"} <= set(
-        deps["wuchang-bigdata-2023"])
+        deps["wuchang-bigdata-2023"]
+    )
     assert manifest["tool"]["version"] and manifest["tool"]["rules_version"]
     assert not [p for p in out.iterdir() if p.name.startswith(".")], "staging folders left behind"
 
@@ -91,10 +119,10 @@ def test_html_holds_findings_and_evidence_images(batch_run):
 
 
 def test_forked_and_launched_kernels_give_the_same_files(batch_run, tmp_path: Path):
-    """The kernel template (auditlib.kernel_fork) only saves start-up time: the same department audited
+    """The kernel template (auditlib.running.kernel_fork) only saves start-up time: the same department audited
     in kernels launched the ordinary way (AUDITLIB_KERNEL=spawn) gives the same files, byte for byte,
     the HTML working paper included (only the executed notebook holds timings)."""
-    from auditlib import kernel_fork
+    from auditlib.running import kernel_fork
 
     if not kernel_fork.available():
         print("kernel template unavailable here: both runs launch kernels; this checks determinism only")
@@ -135,7 +163,9 @@ def test_rerun_skips_unchanged_and_redoes_changed(batch_run):
     deps = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["departments"]
     assert deps["wuchang-bigdata-2023"]["status"] == "unchanged"
     assert (out / "wuchang-bigdata-2023" / "findings.json").stat().st_mtime_ns == before
-    changed = [s for s in deps if s.startswith("sample_wuhan_small_2024") and deps[s]["input"] == "Sample Wuhan Small 2024.pdf"]
+    changed = [
+        s for s in deps if s.startswith("sample_wuhan_small_2024") and deps[s]["input"] == "Sample Wuhan Small 2024.pdf"
+    ]
     assert deps[changed[0]]["status"] == "audited"
     assert "broken" not in deps and not (out / "broken").exists()
 
@@ -166,8 +196,23 @@ def test_killed_batch_resumes_without_redoing_or_corruption(tmp_path: Path):
         shutil.copy(RAW / name, in_dir / name)
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "auditlib.cli", "batch", str(in_dir), "--out", str(out), "--jobs", "1", "--quiet",
-         "--no-cache"], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "auditlib.cli",
+            "batch",
+            str(in_dir),
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+            "--quiet",
+            "--no-cache",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     deadline = time.monotonic() + 300
     finished: list[str] = []

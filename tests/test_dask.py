@@ -4,6 +4,7 @@ One local-pool batch (module fixture) is the reference; the Dask batches run the
 the command line against a LocalCluster started here (tcp://127.0.0.1:<port>) and through
 ``--scheduler local:2``, and must give the same departments, statuses and byte-identical files.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,8 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from auditlib import batch  # noqa: E402
-from auditlib.batch import BatchSetupError, Job, Options, Outcome  # noqa: E402
+from auditlib.running import batch  # noqa: E402
+from auditlib.running.batch import BatchSetupError, Job, Options, Outcome  # noqa: E402
 
 from conftest import RAW, ROOT  # noqa: E402
 
@@ -26,12 +27,27 @@ PDFS = ("sample-wuhan-small-2024.pdf", "wuchang-bigdata-2023.pdf")
 TIMINGS = {"started", "seconds"}
 
 
-def _batch(in_dir: Path, out: Path, *extra: str, env: dict[str, str] | None = None,
-           timeout: float = 600) -> subprocess.CompletedProcess:
+def _batch(
+    in_dir: Path, out: Path, *extra: str, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "auditlib.cli", "batch", str(in_dir), "--out", str(out), "--quiet", "--no-cache",
-         *extra],
-        capture_output=True, text=True, cwd=ROOT, timeout=timeout, env={**os.environ, **(env or {})},
+        [
+            sys.executable,
+            "-m",
+            "auditlib.cli",
+            "batch",
+            str(in_dir),
+            "--out",
+            str(out),
+            "--quiet",
+            "--no-cache",
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -60,8 +76,9 @@ def cluster():
 
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")  # its health/metrics port
-        cluster = LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-                               dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+        )
     try:
         yield cluster
     finally:
@@ -81,26 +98,32 @@ def _manifest(out: Path) -> dict:
 def _files(out: Path, slug: str) -> dict[str, bytes]:
     """findings.json, checks.csv and tables/*.csv of one department, by relative path."""
     folder = out / slug
-    names = ["findings.json", "checks.csv"] + [p.relative_to(folder).as_posix()
-                                               for p in sorted((folder / "tables").glob("*.csv"))]
+    names = ["findings.json", "checks.csv"] + [
+        p.relative_to(folder).as_posix() for p in sorted((folder / "tables").glob("*.csv"))
+    ]
     return {name: (folder / name).read_bytes() for name in names if (folder / name).exists()}
 
 
-def assert_same_as_local(out: Path, done: subprocess.CompletedProcess, local_out: Path,
-                         local_done: subprocess.CompletedProcess) -> None:
+def assert_same_as_local(
+    out: Path, done: subprocess.CompletedProcess, local_out: Path, local_done: subprocess.CompletedProcess
+) -> None:
     assert local_done.returncode == 3, local_done.stderr
     assert done.returncode == 3, done.stderr  # the broken file could not be audited; the others were
     assert "broken: failed_input" in done.stderr and "Traceback" not in done.stderr
     assert done.stdout.splitlines()[-1].startswith("auditlib batch: 3 departments: 2 audited, 1 failed_input")
     mine, ref = _manifest(out), _manifest(local_out)
     assert mine["tool"] == ref["tool"]
-    assert sorted(mine["departments"]) == sorted(ref["departments"]) == ["broken", "sample-wuhan-small-2024",
-                                                                         "wuchang-bigdata-2023"]
+    assert (
+        sorted(mine["departments"])
+        == sorted(ref["departments"])
+        == ["broken", "sample-wuhan-small-2024", "wuchang-bigdata-2023"]
+    )
     for slug, entry in ref["departments"].items():
         got = mine["departments"][slug]
         assert got["started"] and got["seconds"] is not None
-        assert {k: v for k, v in got.items() if k not in TIMINGS} == {k: v for k, v in entry.items()
-                                                                       if k not in TIMINGS}, slug
+        assert {k: v for k, v in got.items() if k not in TIMINGS} == {
+            k: v for k, v in entry.items() if k not in TIMINGS
+        }, slug
     assert mine["departments"]["broken"]["status"] == "failed_input"
     assert sorted(p.name for p in (out / "broken").iterdir()) == ["audit.failed.ipynb"]
     for slug in ("sample-wuhan-small-2024", "wuchang-bigdata-2023"):
@@ -124,8 +147,10 @@ def test_dask_scheduler_gives_the_local_pool_results(dask_run, local_run):
 
 def test_dask_rerun_is_unchanged(corpus: Path, dask_run, cluster):
     out, _done = dask_run
-    stamps = {slug: (out / slug / "findings.json").stat().st_mtime_ns for slug in ("sample-wuhan-small-2024",
-                                                                                    "wuchang-bigdata-2023")}
+    stamps = {
+        slug: (out / slug / "findings.json").stat().st_mtime_ns
+        for slug in ("sample-wuhan-small-2024", "wuchang-bigdata-2023")
+    }
     done = _batch(corpus, out, "--scheduler", cluster.scheduler_address)
     assert done.returncode == 3, done.stderr
     deps = _manifest(out)["departments"]
@@ -144,16 +169,33 @@ def test_local_cluster_scheduler(corpus: Path, local_run):
 
 def test_unreachable_scheduler_is_a_usage_error(corpus: Path, tmp_path: Path):
     out = tmp_path / "out"
-    done = _batch(corpus, out, "--scheduler", "tcp://127.0.0.1:1",
-                  env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"}, timeout=120)
+    done = _batch(
+        corpus,
+        out,
+        "--scheduler",
+        "tcp://127.0.0.1:1",
+        env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"},
+        timeout=120,
+    )
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("auditlib: tcp://127.0.0.1:1: cannot reach the scheduler"), lines
     assert not out.exists()  # nothing written
 
 
-@pytest.mark.parametrize("address", ["local:0", "local:two", "tcp://127.0.0.1", "http://127.0.0.1:8786",
-                                     "tcp://127.0.0.1:99999", "tcp://host:87/x", "", "tcp://a\nb:1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "local:0",
+        "local:two",
+        "tcp://127.0.0.1",
+        "http://127.0.0.1:8786",
+        "tcp://127.0.0.1:99999",
+        "tcp://host:87/x",
+        "",
+        "tcp://a\nb:1",
+    ],
+)
 def test_malformed_scheduler_address_is_a_usage_error(corpus: Path, tmp_path: Path, address: str):
     done = _batch(corpus, tmp_path / "out", "--scheduler", address, timeout=120)
     assert done.returncode == 2, done.stderr
@@ -167,8 +209,11 @@ def test_worker_that_cannot_read_an_input_stops_the_batch(cluster, tmp_path: Pat
     out.mkdir()
     job = Job("gone", tmp_path / "elsewhere" / "gone.pdf", "gone.pdf")  # seen by the client, not by the workers
     runner = batch._dask_runner([job], out, Options(cache=None), None, cluster.scheduler_address, 20)
-    with pytest.raises(BatchSetupError, match=r"^tcp://127\.0\.0\.1:\d+: worker tcp://\S+ cannot read "
-                                              r".*gone\.pdf .*every worker") as caught:
+    with pytest.raises(
+        BatchSetupError,
+        match=r"^tcp://127\.0\.0\.1:\d+: worker tcp://\S+ cannot read "
+        r".*gone\.pdf .*every worker",
+    ) as caught:
         next(iter(runner))
     assert "\n" not in str(caught.value)
     assert sorted(p.name for p in out.iterdir()) == []  # nothing submitted
@@ -204,8 +249,9 @@ def test_a_task_that_raises_or_loses_its_worker_is_recorded_and_the_others_go_on
         return Outcome(job.slug, "audited", 0.01)
 
     monkeypatch.setattr(batch, "run_department", fake_department)
-    results = dict((o.slug, (o, started)) for o, started in
-                   batch._dask_runner(jobs, out, Options(cache=None), None, "local:2", 20))
+    results = dict(
+        (o.slug, (o, started)) for o, started in batch._dask_runner(jobs, out, Options(cache=None), None, "local:2", 20)
+    )
     assert sorted(results) == ["boom", "die", "ok-1", "ok-2"]
     assert results["ok-1"][0].status == results["ok-2"][0].status == "audited"
     assert results["boom"][0].status == "failed_error"

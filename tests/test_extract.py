@@ -1,4 +1,5 @@
 """Extraction: every cell of every table equals its ground truth or golden CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -10,12 +11,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from auditlib import extract
-from auditlib.normalize import normalise
-from auditlib.report import read_report
-from auditlib.schema import TABLE_IDS
+from auditlib.profiles.final_accounts import TABLE_IDS
+from auditlib.reading import extract
+from auditlib.reading.normalize import normalise
+from auditlib.reading.pipeline import read_report
 
-from conftest import REAL_PDFS, ROOT, load_truth, sample_pdfs
+from conftest import ROOT, load_truth, sample_pdfs
 
 GOLDEN = ROOT / "tests" / "golden" / "real"
 LIBREOFFICE = ROOT / "tests" / "fixtures" / "libreoffice" / "libreoffice-income.pdf"
@@ -68,7 +69,7 @@ def test_sample_attachments_equal_ground_truth(pdf: Path, reports):
         for r in report.attachments.get(kind, (None, []))[1]
         if r["row_type"] == "budget"
     ]
-    from auditlib.money import format_plain, parse_amount
+    from auditlib.model.money import format_plain, parse_amount
 
     want = [
         (format_plain(parse_amount(a["budget"])), format_plain(parse_amount(a["actual"])), a["rate"])
@@ -83,9 +84,9 @@ def test_sample_attachments_equal_ground_truth(pdf: Path, reports):
 def test_every_amount_cell_has_provenance(reports):
     pdf = next(p for p in PDFS if p.stem == "wuchang-bigdata-2023")
     report = _report(reports, pdf)
-    from auditlib.money import parse_amount
+    from auditlib.model.money import parse_amount
 
-    for tid, table in report.tables.items():
+    for _tid, table in report.tables.items():
         for row, sources in zip(table.rows, table.cells):
             for col in table.amount_columns:
                 if row.get(col) is None:
@@ -154,8 +155,10 @@ def test_libreoffice_export_reads_exactly():
         assert any(fd is not None and int(fd.get("/Ascent", 1)) == 0 for fd in descriptors)
     grids = _libreoffice_grids()
     table = normalise("income", grids)
-    got = [(r["code"], r["name"], r["total"], r["fiscal_appropriation"], r["business"], r["other"])
-           for r in table.csv_rows()]
+    got = [
+        (r["code"], r["name"], r["total"], r["fiscal_appropriation"], r["business"], r["other"])
+        for r in table.csv_rows()
+    ]
     want = [(code, name, *(v.replace(",", "") for v in rest)) for code, name, *rest in _xlsx_rows()]
     assert got == want
 
@@ -205,11 +208,14 @@ def test_extract_command_writes_contract_files_deterministically(tmp_path: Path)
     assert report["tables_missing"] == []
     assert any("政府采购" in s["title"] for s in report["sections"])
     header = (outs[0] / "tables" / "income.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "code,name,total,fiscal_appropriation,superior_subsidy,business,operating,subordinate_remittance,other"
+    assert (
+        header
+        == "code,name,total,fiscal_appropriation,superior_subsidy,business,operating,subordinate_remittance,other"
+    )
 
 
 def test_cache_is_used_and_keyed_by_content(tmp_path: Path):
-    from auditlib.cache import cache_key
+    from auditlib.reading.cache import cache_key
 
     pdf = ROOT / "data" / "raw" / "sample-wuhan-small-2024.pdf"
     first = read_report(pdf, cache=tmp_path)

@@ -14,6 +14,7 @@ subprocess of one to several seconds, so shrinking and hypothesis's own
 example budget would cost minutes for little gain; the seed already makes
 every case reproducible.
 """
+
 from __future__ import annotations
 
 import os
@@ -96,9 +97,22 @@ def corrupt(i: int, seed: str = SEED) -> tuple[Path, bytes, str]:
 
 def run_audit(pdf: Path, out: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "auditlib.cli", "audit", str(pdf), "--out", str(out),
-         "--no-cache", "--timeout", str(DOCUMENT_TIMEOUT)],
-        capture_output=True, text=True, cwd=ROOT, timeout=HARD_TIMEOUT,
+        [
+            sys.executable,
+            "-m",
+            "auditlib.cli",
+            "audit",
+            str(pdf),
+            "--out",
+            str(out),
+            "--no-cache",
+            "--timeout",
+            str(DOCUMENT_TIMEOUT),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=HARD_TIMEOUT,
     )
 
 

@@ -1,4 +1,5 @@
 """The sample generator: text layers hold every figure; regeneration is exact."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from auditlib.money import format_printed, parse_amount
+from auditlib.model.money import format_printed, parse_amount
 from auditlib.samples.build import build_corpus
 from auditlib.samples.model import ground_truth, load_department
 
@@ -43,7 +44,7 @@ def test_text_layer_holds_every_figure(pdf: Path):
     text = "\n".join(pages)
     found = _numbers(text)
     wanted: Counter = Counter()
-    for tid, table in truth["tables"].items():
+    for _tid, table in truth["tables"].items():
         amount_cols = [c for c in table["columns"] if c not in ("code", "name", "panel", "line_no")]
         for row in table["rows"]:
             for col in amount_cols:

@@ -1,8 +1,9 @@
-"""Kernels forked from a pre-imported template (auditlib.kernel_fork): real, fresh, and they end.
+"""Kernels forked from a pre-imported template (auditlib.running.kernel_fork): real, fresh, and they end.
 
 The batch-level check (same outputs, byte for byte, as kernels launched the ordinary way) is in
 test_batch.py; here the kernel itself is examined.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,13 +14,14 @@ import nbformat
 import papermill as pm
 import pytest
 
-from auditlib import kernel_fork
-from auditlib.batch import KERNEL_QUIET
+from auditlib.running import kernel_fork
+from auditlib.running.batch import KERNEL_QUIET
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.skipif(not kernel_fork.available(),
-                                reason="forked kernels need Linux with os.pidfd_open (AUDITLIB_KERNEL not 'spawn')")
+pytestmark = pytest.mark.skipif(
+    not kernel_fork.available(), reason="forked kernels need Linux with os.pidfd_open (AUDITLIB_KERNEL not 'spawn')"
+)
 
 
 def _run(tmp_path: Path, name: str, *sources: str, **kwargs) -> list[str]:
@@ -30,9 +32,16 @@ def _run(tmp_path: Path, name: str, *sources: str, **kwargs) -> list[str]:
     src, out = tmp_path / f"{name}.ipynb", tmp_path / f"{name}.out.ipynb"
     nbformat.write(nb, str(src))
     try:
-        pm.execute_notebook(str(src), str(out), kernel_name="python3", extra_arguments=KERNEL_QUIET,
-                            progress_bar=False, cwd=str(ROOT),
-                            kernel_manager_class=kernel_fork.kernel_manager_class(), **kwargs)
+        pm.execute_notebook(
+            str(src),
+            str(out),
+            kernel_name="python3",
+            extra_arguments=KERNEL_QUIET,
+            progress_bar=False,
+            cwd=str(ROOT),
+            kernel_manager_class=kernel_fork.kernel_manager_class(),
+            **kwargs,
+        )
     finally:
         texts = []
         if out.exists():
@@ -42,9 +51,11 @@ def _run(tmp_path: Path, name: str, *sources: str, **kwargs) -> list[str]:
 
 
 def test_each_kernel_is_a_fresh_fork_of_the_template(tmp_path: Path):
-    probe = ("import os, sys\n"
-             "print(os.getppid(), os.getpgid(0) == os.getpid(), 'auditlib.workpaper' in sys.modules, "
-             "'left_behind' in globals(), os.getcwd())")
+    probe = (
+        "import os, sys\n"
+        "print(os.getppid(), os.getpgid(0) == os.getpid(), 'auditlib.outputs.workpaper' in sys.modules, "
+        "'left_behind' in globals(), os.getcwd())"
+    )
     first = _run(tmp_path, "first", probe, "left_behind = 1")
     second = _run(tmp_path, "second", probe)
     template = kernel_fork.server().pid
@@ -60,8 +71,13 @@ def test_each_kernel_is_a_fresh_fork_of_the_template(tmp_path: Path):
 
 def test_a_timed_out_cell_is_interrupted_and_its_kernel_ends(tmp_path: Path):
     with pytest.raises(Exception) as caught:
-        _run(tmp_path, "slow", "import os\nprint(os.getpid(), flush=True)", "import time\ntime.sleep(120)",
-             execution_timeout=3)
+        _run(
+            tmp_path,
+            "slow",
+            "import os\nprint(os.getpid(), flush=True)",
+            "import time\ntime.sleep(120)",
+            execution_timeout=3,
+        )
     assert "Timeout" in type(caught.value).__name__ or "timed out" in str(caught.value).lower(), caught.value
     pid = int(nbformat.read(str(tmp_path / "slow.out.ipynb"), as_version=4).cells[0].outputs[0]["text"])
     deadline = time.monotonic() + 15
@@ -103,8 +119,7 @@ def test_a_kernel_ends_when_its_template_does(tmp_path: Path):
     out of reach of the kill) must then end on their own, as launched kernels do."""
     template = kernel_fork.ForkServer()
     connection = tmp_path / "kernel.json"
-    pid = template.fork_kernel(["-f", str(connection), "--IPKernelApp.log_level=CRITICAL"], dict(os.environ),
-                               str(ROOT))
+    pid = template.fork_kernel(["-f", str(connection), "--IPKernelApp.log_level=CRITICAL"], dict(os.environ), str(ROOT))
     kernel = kernel_fork._ForkedProcess(pid)
     deadline = time.monotonic() + 30
     while not connection.exists() and time.monotonic() < deadline:

@@ -1,4 +1,5 @@
 """Exact amounts and rounding intervals (property-based)."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -7,10 +8,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditlib.money import Interval, compare_ratio, compare_sum, format_plain, format_printed, half_unit, parse_amount
+from auditlib.model.money import (
+    Interval,
+    compare_ratio,
+    compare_sum,
+    format_plain,
+    format_printed,
+    half_unit,
+    parse_amount,
+)
 
-amounts = st.decimals(min_value=Decimal("0"), max_value=Decimal("99999999.99"), places=2, allow_nan=False,
-                      allow_infinity=False)
+amounts = st.decimals(
+    min_value=Decimal("0"), max_value=Decimal("99999999.99"), places=2, allow_nan=False, allow_infinity=False
+)
 
 
 @given(amounts, st.booleans())

@@ -1,4 +1,5 @@
 """Mutants differ from their source exactly as their spec says."""
+
 from __future__ import annotations
 
 import json
@@ -122,7 +123,14 @@ def test_cell_change_fills_a_blank(seed):
 def test_cell_in_a_panel_and_in_the_basic_detail(seed):
     dept, recs = _apply(
         seed,
-        {"op": "cell", "table": "income_expenditure_summary", "row": "总计", "panel": "expenditure", "column": "amount", "value": "2360.69"},
+        {
+            "op": "cell",
+            "table": "income_expenditure_summary",
+            "row": "总计",
+            "panel": "expenditure",
+            "column": "amount",
+            "value": "2360.69",
+        },
         {"op": "cell", "table": "basic_expenditure_detail", "row": "30201", "column": "amount", "delta": "-2.00"},
     )
     changes = changed_cells(seed, dept)
@@ -132,8 +140,11 @@ def test_cell_in_a_panel_and_in_the_basic_detail(seed):
 
 
 def test_delete_row_and_table(seed):
-    dept, _ = _apply(seed, {"op": "delete_row", "table": "income", "row": "2210203"},
-                     {"op": "delete_table", "table": "state_capital"})
+    dept, _ = _apply(
+        seed,
+        {"op": "delete_row", "table": "income", "row": "2210203"},
+        {"op": "delete_table", "table": "state_capital"},
+    )
     assert len(canonical_rows(dept, "income")) == len(canonical_rows(seed, "income")) - 1
     assert ground_truth(dept)["tables_missing"] == ["state_capital"]
 
@@ -144,12 +155,23 @@ def test_delete_row_and_table(seed):
         ({"op": "narrative_amount", "find": "346.09", "context": "决算数346.09万元"}, "346.09", "347.09"),
         ({"op": "narrative_amount", "find": "2,360.7", "context": "收入合计2,360.7万元"}, "2,360.7", "2,361.7"),
         ({"op": "narrative_percent", "find": "98.4%", "context": "完成年初预算的98.4%"}, "98.4%", "99.4%"),
-        ({"op": "direction_word", "find": "大于", "context": "支出决算数大于年初预算数的主要原因基本养老"}, "大于", "小于"),
+        (
+            {"op": "direction_word", "find": "大于", "context": "支出决算数大于年初预算数的主要原因基本养老"},
+            "大于",
+            "小于",
+        ),
         ({"op": "placeholder", "find": "0.68", "context": "全年预算为 0.68 万元"}, "0.68", "XX"),
         ({"op": "drop_percent", "find": "83.8%", "context": "占授予中小企业合同金额的 83.8%"}, "83.8%", "83.8"),
         ({"op": "header_year", "context": "大数据中心2023年度 部门决算情况说明"}, "2023年", "2022年"),
-        ({"op": "delete_text", "find": "主要原因是本单位未配备公务用车。", "context": "主要原因是本单位未配备公务用车。"},
-         "主要原因是本单位未配备公务用车。", ""),
+        (
+            {
+                "op": "delete_text",
+                "find": "主要原因是本单位未配备公务用车。",
+                "context": "主要原因是本单位未配备公务用车。",
+            },
+            "主要原因是本单位未配备公务用车。",
+            "",
+        ),
     ],
 )
 def test_text_operations(seed, mutation, old, new):
@@ -196,9 +218,19 @@ def test_mutate_command(tmp_path: Path, need_font):
         encoding="utf-8",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "auditlib.cli", "mutate", str(spec), "--out", str(tmp_path / "out"),
-         "--departments", str(DEPARTMENTS)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "auditlib.cli",
+            "mutate",
+            str(spec),
+            "--out",
+            str(tmp_path / "out"),
+            "--departments",
+            str(DEPARTMENTS),
+        ],
+        capture_output=True,
+        text=True,
     )
     # three_public of the seed prints no figures row: the spec is refused with a usage error.
     assert done.returncode == 2 and "three_public" in done.stderr
@@ -207,9 +239,20 @@ def test_mutate_command(tmp_path: Path, need_font):
         encoding="utf-8",
     )
     done = subprocess.run(
-        [sys.executable, "-m", "auditlib.cli", "mutate", str(spec), "--out", str(tmp_path / "out"),
-         "--departments", str(DEPARTMENTS)],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            "-m",
+            "auditlib.cli",
+            "mutate",
+            str(spec),
+            "--out",
+            str(tmp_path / "out"),
+            "--departments",
+            str(DEPARTMENTS),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     truth = json.loads((tmp_path / "out" / "m.json").read_text(encoding="utf-8"))
     assert truth["mutations"][0]["new"] == "2169.83"

@@ -4,6 +4,7 @@ Each PDF is read once per module (read_report costs about a second); the
 assertions name the printed figures of the seed report (wuchang-bigdata-2023),
 a Shanghai-style synthetic sample and the two real Shanghai reports.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditlib.narrative import (
+from auditlib.reading.narrative import (
     KINDS,
     Fact,
     canonical_subject,
@@ -22,7 +23,7 @@ from auditlib.narrative import (
     parse_percent,
     parse_quantity,
 )
-from auditlib.report import read_report
+from auditlib.reading.pipeline import read_report
 
 from conftest import RAW, REAL_PDFS
 
@@ -127,7 +128,9 @@ def test_seed_completion_per_item(seed):
     assert f.words["comparison"] == "" and f.words["reason"] == ""
     assert f.span.page == 15
     # 2. starts on the next page
-    g = one(seed, "completion", "一般公共服务支出/政府办公厅（室）及相关机构事务/其他政府办公厅（室）及相关机构事务支出")
+    g = one(
+        seed, "completion", "一般公共服务支出/政府办公厅（室）及相关机构事务/其他政府办公厅（室）及相关机构事务支出"
+    )
     assert g.span.page == 16 and g.words["item_index"] == "2"
     items = [f for f in seed if f.kind == "completion" and "item_index" in f.words and "/" in f.subject]
     assert [f.words["item_index"] for f in items] == [str(i) for i in range(1, 11)]
@@ -161,9 +164,17 @@ def test_seed_three_public(seed):
 def test_seed_procurement(seed):
     f = one(seed, "procurement")
     expected = {
-        "total": "1842.35", "goods": "260.06", "works": "0", "services": "1582.29",
-        "sme": "1203.47", "sme_share": "65.3", "small_micro": "1008.14", "small_micro_share": "83.8",
-        "goods_sme_share": "79.4", "works_sme_share": "0", "services_sme_share": "63",
+        "total": "1842.35",
+        "goods": "260.06",
+        "works": "0",
+        "services": "1582.29",
+        "sme": "1203.47",
+        "sme_share": "65.3",
+        "small_micro": "1008.14",
+        "small_micro_share": "83.8",
+        "goods_sme_share": "79.4",
+        "works_sme_share": "0",
+        "services_sme_share": "63",
     }
     assert {k: str(v.value) for k, v in f.values.items()} == expected
     assert val(f, "total") == val(f, "goods") + val(f, "works") + val(f, "services")
@@ -211,8 +222,11 @@ def test_seed_shares(seed):
     f = one(seed, "share", "一般公共服务支出")
     assert val(f, "amount") == D("2168.83") and val(f, "share") == D("91.9")
     assert f.words["of"] == "一般公共预算财政拨款支出" and f.words["of_inferred"] == "true"
-    structure = {f.subject: (val(f, "amount"), val(f, "share")) for f in seed
-                 if f.kind == "share" and f.words.get("of") == "一般公共预算财政拨款支出"}
+    structure = {
+        f.subject: (val(f, "amount"), val(f, "share"))
+        for f in seed
+        if f.kind == "share" and f.words.get("of") == "一般公共预算财政拨款支出"
+    }
     assert structure == {
         "一般公共服务支出": (D("2168.83"), D("91.9")),
         "社会保障和就业支出": (D("45.92"), D("1.9")),
@@ -242,7 +256,7 @@ def test_seed_spans_point_at_the_text(seed_report, seed):
     assert seed, "no facts"
     for f in seed:
         sections = by_title[f.span.section]
-        assert any(_squash(s.text[f.span.start:f.span.end]) == _squash(f.span.text) for s in sections), f
+        assert any(_squash(s.text[f.span.start : f.span.end]) == _squash(f.span.text) for s in sections), f
         assert any(f.span.page in s.pages for s in sections)
         head = f.span.text[:6]
         assert head in _squash(seed_report.page_texts[f.span.page - 1]), (f.span.page, head)
@@ -270,7 +284,9 @@ def test_shanghai_sample_totals_and_shares(shanghai_sample):
     s = one(f, "share", "财政拨款收入")
     assert val(s, "share") == D("98.76") and s.words["of"] == "收入合计"
     assert {x.subject: val(x, "share") for x in f if x.kind == "share" and x.words.get("of") == "支出合计"} == {
-        "基本支出": D("63.99"), "项目支出": D("36.01")}
+        "基本支出": D("63.99"),
+        "项目支出": D("36.01"),
+    }
 
 
 def test_shanghai_sample_completion_items(shanghai_sample):
@@ -297,13 +313,25 @@ def test_shanghai_sample_operating_cost_procurement(shanghai_sample):
     assert y.words["direction"] == "减少" and y.words["reason"].startswith("严格落实过紧日子要求")
     p = one(f, "procurement")
     assert (val(p, "total"), val(p, "goods"), val(p, "works"), val(p, "services")) == (
-        D("1873.35"), D("612.40"), D("356.80"), D("904.15"))
+        D("1873.35"),
+        D("612.40"),
+        D("356.80"),
+        D("904.15"),
+    )
     assert val(p, "sme") == D("1466.35") and val(p, "reserved_sme") == D("980.00")
     assert val(p, "sme_from_other") == D("498.20")
-    three = [x for x in f if x.kind == "yoy" and x.words["previous_year"] == "2023"
-             and x.subject in ("因公出国(境)费", "公务用车购置及运行维护费", "公务接待费")]
+    three = [
+        x
+        for x in f
+        if x.kind == "yoy"
+        and x.words["previous_year"] == "2023"
+        and x.subject in ("因公出国(境)费", "公务用车购置及运行维护费", "公务接待费")
+    ]
     assert [(x.subject, x.words["direction"]) for x in three] == [
-        ("因公出国(境)费", "持平"), ("公务用车购置及运行维护费", "减少"), ("公务接待费", "减少")]
+        ("因公出国(境)费", "持平"),
+        ("公务用车购置及运行维护费", "减少"),
+        ("公务接待费", "减少"),
+    ]
     v = one(f, "vehicles", "车辆")
     assert val(v, "total") == D("2") and val(v, "机要通信用车") == D("1") and val(v, "equipment_over_1m") == D("1")
 
@@ -318,7 +346,9 @@ def test_real_finance_bureau(finance, finance_report):
     s = one(f, "share", "财政拨款收入")
     assert val(s, "amount") == D("2940.05") and val(s, "share") == D("99.79") and s.words["of"] == "收入合计"
     assert {x.subject: val(x, "share") for x in f if x.kind == "share" and x.words.get("of") == "支出合计"} == {
-        "基本支出": D("79.49"), "项目支出": D("20.51")}
+        "基本支出": D("79.49"),
+        "项目支出": D("20.51"),
+    }
     items = [x for x in f if x.kind == "completion" and "/" in x.subject]
     assert len(items) == 11
     first = one(f, "completion", "一般公共服务支出/财政事务/行政运行")
@@ -342,7 +372,10 @@ def test_real_finance_bureau(finance, finance_report):
     tp = one(f, "completion", "三公经费")
     assert (val(tp, "budget"), val(tp, "actual")) == (D("0.95"), D("0.00"))
     assert {x.words["fund"] for x in f if x.kind == "empty_statement"} == {
-        "government_fund", "state_capital", "three_public"}
+        "government_fund",
+        "state_capital",
+        "three_public",
+    }
     pages = {x.span.page for x in f}
     assert pages <= set(range(20, 26)) and len(pages) >= 3
 
@@ -451,7 +484,7 @@ def test_broken_lines_spaces_and_offsets():
     a = one(facts, "amount", "收入合计")
     assert a.values["amount"].text == "2,360.7万元"
     for f in facts:
-        assert _squash(text[f.span.start:f.span.end]) == _squash(f.span.text)
+        assert _squash(text[f.span.start : f.span.end]) == _squash(f.span.text)
     # two numbers on consecutive lines never merge
     two = facts_from_text("共有车辆 3\n辆，其中：执法执勤用车2辆、其他用车1辆。")
     assert val(one(two, "vehicles"), "total") == D("3")
@@ -470,9 +503,14 @@ def test_other_producers_wording():
     y = one(yuan, "yoy", "收入合计")
     assert y.values["change"].unit == "元" and val(y, "change") == D("1267606.24") and val(y, "change_pct") == D("4.2")
     assert y.words["previous_year"] == "上年"
-    flat = facts_from_text("2024年度“三公”经费财政拨款支出决算数与2023年度持平。其中：因公出国（境）费支出决算持平；公务接待费支出决算减少0.15万元，下降27.78%。")
+    flat = facts_from_text(
+        "2024年度“三公”经费财政拨款支出决算数与2023年度持平。其中：因公出国（境）费支出决算持平；公务接待费支出决算减少0.15万元，下降27.78%。"
+    )
     assert [(x.subject, x.words["direction"]) for x in flat if x.kind == "yoy"] == [
-        ("三公经费", "持平"), ("因公出国(境)费", "持平"), ("公务接待费", "减少")]
+        ("三公经费", "持平"),
+        ("因公出国(境)费", "持平"),
+        ("公务接待费", "减少"),
+    ]
 
 
 def test_split_with_share_between():
@@ -492,10 +530,15 @@ def test_empty_statements_and_no_operating_cost():
         "说明：本部门当年无财政拨款“三公”经费支出。本单位没有机关运行经费支出。"
     )
     assert [f.words["fund"] for f in facts if f.kind == "empty_statement"] == [
-        "government_fund", "state_capital", "three_public"]
+        "government_fund",
+        "state_capital",
+        "three_public",
+    ]
     assert one(facts, "operating_cost").words["none"] == "true"
     # a reason that says "无…支出" is not an empty-table statement
-    r = facts_from_text("“三公”经费全年预算为0.68万元，支出决算为0万元，完成全年预算的0%。决算数小于全年预算数的主要原因：全年无“三公”经费支出。")
+    r = facts_from_text(
+        "“三公”经费全年预算为0.68万元，支出决算为0万元，完成全年预算的0%。决算数小于全年预算数的主要原因：全年无“三公”经费支出。"
+    )
     assert not pick(r, "empty_statement") and one(r, "completion", "三公经费").words["reason"] == "全年无“三公”经费支出"
 
 
@@ -506,7 +549,9 @@ def test_canonical_subjects():
     assert canonical_subject("2024年度“三公”经费财政拨款支出决算数") == ("三公经费", None)
     assert canonical_subject("一般公共服务(类)支出") == ("一般公共服务支出", None)
     assert canonical_subject("1. 一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）2010350事业运行（项）") == (
-        "一般公共服务支出/政府办公厅（室）及相关机构事务/事业运行", "2010350")
+        "一般公共服务支出/政府办公厅（室）及相关机构事务/事业运行",
+        "2010350",
+    )
 
 
 # ---------------------------------------------------------------- parse helpers
@@ -528,7 +573,9 @@ def test_parse_quantity_examples():
 _FW = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 amounts = st.builds(
     lambda n, places, neg: (-1 if neg else 1) * D(n).scaleb(-places),
-    st.integers(min_value=0, max_value=10**13), st.integers(min_value=0, max_value=2), st.booleans(),
+    st.integers(min_value=0, max_value=10**13),
+    st.integers(min_value=0, max_value=2),
+    st.booleans(),
 )
 
 
@@ -563,13 +610,62 @@ def test_share_sentence_roundtrip(amount, share, separators):
     assert val(s, "share").as_tuple().exponent == share.as_tuple().exponent
 
 
-_TOKENS = st.sampled_from([
-    "收入合计", "2,360.7", "万元", "元", "，", "。", "；", "：", "\n", " ", "占", "%", "76.23", "与2022年度相比",
-    "增加", "减少", "增长", "下降", "持平", "年初预算数为", "决算数", "完成年初预算的", "1.", "（类）", "（款）",
-    "（项）", "一般公共服务支出", "主要原因是", "XX", "其中", "人员经费", "公用经费", "基本支出", "政府采购支出总额",
-    "货物", "共有车辆", "辆", "单价100万元（含）以上设备", "台（套）", "项目3个", "资金", "执行数为",
-    "无政府性基金预算财政拨款收入支出", "机关运行经费", "（一）", "0", "0.00", "１２", "％", "、", "收、支总计", "比上年",
-])
+_TOKENS = st.sampled_from(
+    [
+        "收入合计",
+        "2,360.7",
+        "万元",
+        "元",
+        "，",
+        "。",
+        "；",
+        "：",
+        "\n",
+        " ",
+        "占",
+        "%",
+        "76.23",
+        "与2022年度相比",
+        "增加",
+        "减少",
+        "增长",
+        "下降",
+        "持平",
+        "年初预算数为",
+        "决算数",
+        "完成年初预算的",
+        "1.",
+        "（类）",
+        "（款）",
+        "（项）",
+        "一般公共服务支出",
+        "主要原因是",
+        "XX",
+        "其中",
+        "人员经费",
+        "公用经费",
+        "基本支出",
+        "政府采购支出总额",
+        "货物",
+        "共有车辆",
+        "辆",
+        "单价100万元（含）以上设备",
+        "台（套）",
+        "项目3个",
+        "资金",
+        "执行数为",
+        "无政府性基金预算财政拨款收入支出",
+        "机关运行经费",
+        "（一）",
+        "0",
+        "0.00",
+        "１２",
+        "％",
+        "、",
+        "收、支总计",
+        "比上年",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -579,4 +675,4 @@ def test_any_text_gives_consistent_spans(parts):
     text = "".join(parts)
     for f in facts_from_text(text, "s", 1):
         assert f.kind in KINDS
-        assert _squash(text[f.span.start:f.span.end]) == _squash(f.span.text)
+        assert _squash(text[f.span.start : f.span.end]) == _squash(f.span.text)

@@ -1,4 +1,5 @@
 """pyproject.toml and environment.yml describe the same environment."""
+
 from __future__ import annotations
 
 import re
@@ -16,12 +17,14 @@ def _name(req: str) -> str:
 
 
 def _spec(req: str) -> str:
-    return req.strip()[len(_name(req)):].replace(" ", "")
+    return req.strip()[len(_name(req)) :].replace(" ", "")
 
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = project["dependencies"] + project["optional-dependencies"]["test"] + project["optional-dependencies"]["dask"]
+    wanted = (
+        project["dependencies"] + project["optional-dependencies"]["test"] + project["optional-dependencies"]["dask"]
+    )
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith("python")]
     assert {_name(r): _spec(r) for r in wanted} == {_name(d): _spec(d) for d in conda}
@@ -39,8 +42,9 @@ def test_console_script_runs():
 
 
 def test_usage_error_exits_2_without_traceback():
-    done = subprocess.run([sys.executable, "-m", "auditlib.cli", "inspect", "/nonexistent.pdf"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "auditlib.cli", "inspect", "/nonexistent.pdf"], capture_output=True, text=True
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr and "/nonexistent.pdf" in done.stderr
 

@@ -1,10 +1,11 @@
-"""Working-paper charts (auditlib.plots) and evidence images (auditlib.evidence).
+"""Working-paper charts (auditlib.outputs.plots) and evidence images (auditlib.outputs.evidence).
 
 The charts must show Chinese (no missing-glyph boxes), say what the report
 prints, degrade to a 无数据 figure, and give the same PNG bytes every time.
 The evidence images must outline the evidence exactly where the PDF prints it,
 including on pages with a crop box or a /Rotate.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,10 +22,10 @@ from matplotlib import font_manager
 from matplotlib.text import Text
 from PIL import Image
 
-from auditlib import evidence as ev
-from auditlib.findings import Evidence, Finding
-from auditlib.normalize import CanonicalTable
-from auditlib.report import read_report
+from auditlib.model.findings import Evidence, Finding
+from auditlib.model.tables import CanonicalTable
+from auditlib.outputs import evidence as ev
+from auditlib.reading.pipeline import read_report
 from auditlib.rules import audit
 
 from conftest import RAW
@@ -39,7 +40,7 @@ YUAN = RAW / "sample-yuan-street-2023.pdf"
 
 @pytest.fixture(scope="module")
 def plots():
-    from auditlib import plots as module
+    from auditlib.outputs import plots as module
 
     try:
         module.cjk_font()
@@ -69,8 +70,7 @@ def texts_of(fig) -> list[str]:
 
 
 def glyph_problems(records) -> list[str]:
-    return [str(w.message) for w in records
-            if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
+    return [str(w.message) for w in records if "missing from font" in str(w.message) or "Glyph" in str(w.message)]
 
 
 # ---------------------------------------------------------------- charts: fonts
@@ -229,8 +229,12 @@ def test_missing_tables_give_no_data_figures(plots, seed):
 def test_blank_tables_and_no_facts_give_no_data_figures(plots, seed):
     blank = {tid: CanonicalTable(id=tid, columns=t.columns) for tid, t in seed.tables.items()}
     report = dataclasses.replace(seed, tables=blank, department=None, year=None)
-    for fig in (plots.expenditure_by_class(report), plots.basic_vs_project(report), plots.income_by_source(report),
-                plots.budget_vs_actual(seed, facts=[])):
+    for fig in (
+        plots.expenditure_by_class(report),
+        plots.basic_vs_project(report),
+        plots.income_by_source(report),
+        plots.budget_vs_actual(seed, facts=[]),
+    ):
         assert plots.NO_DATA in texts_of(fig)
 
 
@@ -292,7 +296,11 @@ def test_evidence_png_outlines_the_cell(seed_result):
     assert _red_near(image, range(int(right) - 1, int(right) + reach), mid_y)  # right edge
     assert any(_is_red(image.getpixel((mid_x, y))) for y in range(int(top) - reach, int(top) + 2))  # top edge
     # inside: the yellow fill and the printed figure (dark glyph pixels)
-    inside = [image.getpixel((x, y)) for x in range(int(left) + 2, int(right) - 2) for y in range(int(top) + 2, int(bottom) - 2)]
+    inside = [
+        image.getpixel((x, y))
+        for x in range(int(left) + 2, int(right) - 2)
+        for y in range(int(top) + 2, int(bottom) - 2)
+    ]
     assert any(p[0] > 230 and p[1] > 215 and p[2] < 225 for p in inside)
     assert any(sum(p) < 200 for p in inside)
 
@@ -328,7 +336,8 @@ def test_unlocatable_evidence_shows_the_whole_page():
     # A4 portrait (595.28 × 841.89 pt) at the reduced scale, rounded up as PDFium renders it
     assert image.size == (math.ceil(595.28 * ev.WHOLE_PAGE_SCALE), math.ceil(841.89 * ev.WHOLE_PAGE_SCALE))
     assert image.convert("RGB").getcolors(1 << 20) and not any(
-        _is_red(c) for _n, c in image.convert("RGB").getcolors(1 << 20))  # no highlight
+        _is_red(c) for _n, c in image.convert("RGB").getcolors(1 << 20)
+    )  # no highlight
 
 
 def _marked_pdf(path: Path, rotation: int, size=(400, 400)) -> tuple[float, float, float, float]:
@@ -370,7 +379,7 @@ def test_crop_box_and_rotation(tmp_path, rotation):
     rendered = ev.render_evidence(doc, [Evidence(1, None, None, None, list(rect), "")], scale=scale)
     doc.close()
     image = rendered.image
-    (left, top, right, bottom), = rendered.boxes
+    ((left, top, right, bottom),) = rendered.boxes
     # the black rectangle is under the highlight (dark through the yellow fill) ...
     assert sum(image.getpixel((int((left + right) / 2), int((top + bottom) / 2)))) < 150
     # ... and its red outline hugs it
@@ -397,7 +406,7 @@ def test_crop_box_beyond_the_media_box_is_clipped(tmp_path):
     finally:
         doc.close()
     assert geom.crop == (50, 40, 300, 260)
-    (left, top, right, bottom), = rendered.boxes
+    ((left, top, right, bottom),) = rendered.boxes
     assert sum(rendered.image.getpixel((int((left + right) / 2), int((top + bottom) / 2)))) < 150
 
 

@@ -1,4 +1,5 @@
 """The rule catalogue against documents whose errors are known."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from auditlib.report import read_report
+from auditlib.reading.pipeline import read_report
 from auditlib.rules import RULES, audit
 from auditlib.samples.model import load_department
 from auditlib.samples.mutate import apply_mutations
@@ -67,8 +68,10 @@ def test_injected_error_is_found(case, mutant_results):
     for expect in case["expect"]:
         assert any(_matches(f, expect) for f in result.findings), (
             f"{case['id']}: no finding {expect}; got:\n"
-            + "\n".join(f"{f.severity} {f.rule_id} {f.message} {[(e.table, e.row, e.column) for e in f.evidence]}"
-                        for f in result.findings)
+            + "\n".join(
+                f"{f.severity} {f.rule_id} {f.message} {[(e.table, e.row, e.column) for e in f.evidence]}"
+                for f in result.findings
+            )
         )
 
 
@@ -96,8 +99,9 @@ def test_every_rule_is_documented():
 
 
 def test_docs_rules_md_is_current():
-    done = subprocess.run([sys.executable, "-m", "auditlib.cli", "rules", "--markdown"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "auditlib.cli", "rules", "--markdown"], capture_output=True, text=True, check=True
+    )
     committed = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
     assert committed == done.stdout, "docs/rules.md is stale: run `make docs`"
 
@@ -115,8 +119,11 @@ def test_audit_command_is_deterministic(tmp_path: Path):
     outs = []
     for run in ("a", "b"):
         out = tmp_path / run
-        done = subprocess.run([sys.executable, "-m", "auditlib.cli", "audit", str(pdf), "--out", str(out),
-                               "--no-cache"], capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "auditlib.cli", "audit", str(pdf), "--out", str(out), "--no-cache"],
+            capture_output=True,
+            text=True,
+        )
         assert done.returncode == 0, done.stderr
         outs.append(out)
     for name in ("findings.json", "findings.csv", "checks.csv", "findings.xlsx", "tables/income.csv"):
@@ -133,7 +140,7 @@ def test_spreadsheet_outputs_never_hold_formulas_or_control_characters(tmp_path:
 
     from openpyxl import load_workbook
 
-    from auditlib.findings import Evidence, Finding, audit_files
+    from auditlib.model.findings import Evidence, Finding, audit_files
 
     class _Report:
         department, year, units = "示例", 2023, {}
@@ -141,8 +148,16 @@ def test_spreadsheet_outputs_never_hold_formulas_or_control_characters(tmp_path:
         def to_json(self):
             return {"source": {"file": "x.pdf", "sha256": "0", "pages": 1}}
 
-    hostile = Finding("form.placeholder", "warning", "=HYPERLINK(\"http://x\")\x07", [], None, None, None,
-                      [Evidence(1, None, None, None, None, "+cmd|' /C calc'!A0")])
+    hostile = Finding(
+        "form.placeholder",
+        "warning",
+        '=HYPERLINK("http://x")\x07',
+        [],
+        None,
+        None,
+        None,
+        [Evidence(1, None, None, None, None, "+cmd|' /C calc'!A0")],
+    )
     files = audit_files(_Report(), [hostile], [], {"version": "t", "rules_version": "1"}).files
     csv_text = files["findings.csv"].decode("utf-8")
     assert "'=HYPERLINK" in csv_text and "'+cmd" in csv_text and "\x07" not in csv_text

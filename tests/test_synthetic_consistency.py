@@ -4,6 +4,7 @@ These checks read only the descriptions (the dicts ``build_departments`` returns
 never the builder's model, so they catch a builder that computes a figure one way
 and prints it another. Identities are exact: the samples have no rounding residue.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from auditlib.profiles.final_accounts import SHANGHAI_ORDER, TABLE_IDS, WUHAN_ORDER
 from auditlib.samples import synthetic
 from auditlib.samples.model import load_department, validate
-from auditlib.schema import SHANGHAI_ORDER, TABLE_IDS, WUHAN_ORDER
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "departments"
@@ -108,9 +109,16 @@ def test_the_five_departments():
     assert BY_ID["sample-yuan-street-2023"]["unit"] == "元"
     assert BY_ID["sample-yuan-street-2023"]["style"]["thousands"] is True
     edu = BY_ID["sample-shanghai-education-2024"]["style"]
-    assert edu == {"order": "shanghai", "labels": False, "code_columns": "split", "line_numbers": False,
-                   "column_index_row": False, "repeat_header": True, "department_label": "编制部门：",
-                   "thousands": True}
+    assert edu == {
+        "order": "shanghai",
+        "labels": False,
+        "code_columns": "split",
+        "line_numbers": False,
+        "column_index_row": False,
+        "repeat_header": True,
+        "department_label": "编制部门：",
+        "thousands": True,
+    }
     assert BY_ID["sample-shanghai-culture-2024"]["style"]["repeat_header"] is False
     assert BY_ID["sample-wuhan-health-2023"]["style"]["repeat_header"] is True
 
@@ -170,7 +178,8 @@ def test_code_hierarchy(dept):
         if not body:
             continue
         for col in amount_columns(dept, tid):
-            def kids(parent: str, length: int):
+
+            def kids(parent: str, length: int, body=body):
                 return [r for r in body if len(r["code"]) == length and r["code"].startswith(parent)]
 
             assert dec(codes[""].get(col)) == sum(dec(r.get(col)) for r in kids("", 3)), (tid, col)
@@ -193,10 +202,13 @@ def test_row_identities(dept):
         cols = amount_columns(dept, tid)
         for r in rows(dept, tid):
             if "expenditure_total" in cols:
-                assert dec(r.get("expenditure_total")) == dec(r.get("expenditure_basic")) + dec(r.get("expenditure_project"))
+                assert dec(r.get("expenditure_total")) == dec(r.get("expenditure_basic")) + dec(
+                    r.get("expenditure_project")
+                )
             if "closing_balance" in cols:
-                assert dec(r.get("closing_balance")) == (dec(r.get("opening_balance")) + dec(r.get("income"))
-                                                         - dec(r.get("expenditure_total")))
+                assert dec(r.get("closing_balance")) == (
+                    dec(r.get("opening_balance")) + dec(r.get("income")) - dec(r.get("expenditure_total"))
+                )
 
 
 def test_summary_balances_and_matches_tables(dept):
@@ -208,7 +220,7 @@ def test_summary_balances_and_matches_tables(dept):
     income_total = dec(inc[total_at]["amount"])
     assert income_total == sum(dec(r.get("amount")) for r in inc[:8])
     grand = dec(named(dept, "income_expenditure_summary", "income", "总计")["amount"])
-    assert grand == income_total + sum(dec(r.get("amount")) for r in inc[total_at + 1:-1])
+    assert grand == income_total + sum(dec(r.get("amount")) for r in inc[total_at + 1 : -1])
     classes = [r for r in exp if "、" in r["name"]]
     assert [r["name"].split("、", 1)[1] for r in classes] == [n for _, n in synthetic.SUMMARY_CLASSES]
     spend = dec(named(dept, "income_expenditure_summary", "expenditure", "本年支出合计")["amount"])
@@ -247,7 +259,7 @@ def test_fiscal_summary(dept):
     received = dec(named(dept, "fiscal_summary", "income", "本年收入合计")["amount"])
     assert received == sum(funds) == dec(by_code(dept, "income")[""].get("fiscal_appropriation"))
     opening_at = [r["name"] for r in inc].index("年初财政拨款结转和结余")
-    opening = [dec(r.get("amount")) for r in inc[opening_at + 1:opening_at + 4]]
+    opening = [dec(r.get("amount")) for r in inc[opening_at + 1 : opening_at + 4]]
     assert dec(inc[opening_at].get("amount")) == sum(opening)
     assert dec(named(dept, "fiscal_summary", "income", "总计")["amount"]) == received + sum(opening)
     cols = ("general_budget", "government_fund", "state_capital")
@@ -307,8 +319,9 @@ def test_basic_detail(dept):
 
 def test_three_public(dept):
     tp = rows(dept, "three_public")
-    econ = {r["code"]: dec(r.get("amount")) for p in dept["tables"]["basic_expenditure_detail"]["panels"]
-            for r in p["rows"]}
+    econ = {
+        r["code"]: dec(r.get("amount")) for p in dept["tables"]["basic_expenditure_detail"]["panels"] for r in p["rows"]
+    }
     if not tp:
         assert dept["department"] in dept["tables"]["three_public"]["explanation"]
         assert "三公" in dept["tables"]["three_public"]["explanation"]
@@ -348,8 +361,10 @@ def test_every_item_listed_with_correct_rate(dept):
     items = {(kuan[r["code"][:5]], r["name"]): dec(r["total"]) for r in gb if len(r["code"]) == 7}
     seen = {}
     budget_sum = Decimal(0)
-    pattern = re.compile(rf"^\d+[.、].+?（类）(.+?)（款）(.+?)（项）。.*?年初预算(?:数)?为{NUM}(?:万元|元)，"
-                         rf"(?:决算数|支出决算为){NUM}(?:万元|元)(.*)$")
+    pattern = re.compile(
+        rf"^\d+[.、].+?（类）(.+?)（款）(.+?)（项）。.*?年初预算(?:数)?为{NUM}(?:万元|元)，"
+        rf"(?:决算数|支出决算为){NUM}(?:万元|元)(.*)$"
+    )
     for text in paragraphs(dept, "一般公共预算财政拨款支出决算情况说明"):
         m = pattern.match(text)
         if not m:
@@ -368,10 +383,13 @@ def test_every_item_listed_with_correct_rate(dept):
                 word = "大于" if actual > budget else "小于"
                 assert word in rest and "主要原因" in rest, text
     assert seen == items
-    total_line = [t for t in paragraphs(dept, "一般公共预算财政拨款支出决算情况说明") if "年初预算为" in t
-                  and "其中：" in t][0]
+    total_line = [
+        t for t in paragraphs(dept, "一般公共预算财政拨款支出决算情况说明") if "年初预算为" in t and "其中：" in t
+    ][0]
     m = re.search(rf"年初预算为{NUM}(?:万元|元)，支出决算为{NUM}(?:万元|元)，完成年初预算的([\d.]+)%", total_line)
-    assert dec(m.group(1)) == budget_sum and dec(m.group(2)) == dec(by_code(dept, "general_budget_expenditure")[""]["total"])
+    assert dec(m.group(1)) == budget_sum and dec(m.group(2)) == dec(
+        by_code(dept, "general_budget_expenditure")[""]["total"]
+    )
     check_pct(m.group(3), dec(m.group(2)), dec(m.group(1)))
 
 
@@ -387,8 +405,12 @@ def test_overall_figures_and_year_on_year(dept):
     inc_total = dec(by_code(dept, "income")[""]["total"])
     spend = dec(by_code(dept, "expenditure")[""]["total"])
     gb_total = dec(by_code(dept, "general_budget_expenditure")[""]["total"])
-    checks = (("收入支出决算总体", summary_total), ("收入决算情况", inc_total), ("支出决算情况", spend),
-              ("财政拨款收入支出决算总体", fiscal_total))
+    checks = (
+        ("收入支出决算总体", summary_total),
+        ("收入决算情况", inc_total),
+        ("支出决算情况", spend),
+        ("财政拨款收入支出决算总体", fiscal_total),
+    )
     change = re.compile(rf"(增加|减少){NUM}(?:万元|元)，(增长|下降)([\d.]+)%")
     for prefix, current in checks:
         text = paragraphs(dept, prefix)[0]
@@ -477,7 +499,9 @@ def test_attachments(dept):
         check_pct(b["rate"].rstrip("%"), dec(b["actual"]), dec(b["budget"]))
         assert dec(b["actual"]) in project_amounts
         assert a["project"] in narrative(dept)
-    assert sum(dec(a["budget"]["actual"]) for a in atts[1:]) <= dec(by_code(dept, "general_budget_expenditure")[""]["project"])
+    assert sum(dec(a["budget"]["actual"]) for a in atts[1:]) <= dec(
+        by_code(dept, "general_budget_expenditure")[""]["project"]
+    )
     assert len([b for b in dept["blocks"] if b["type"] == "attachment"]) == len(atts)
 
 

@@ -1,4 +1,5 @@
 """auditlib: reproducible audits of departmental final accounts (部门决算)."""
+
 from importlib.metadata import PackageNotFoundError, version
 
 try:
@@ -11,9 +12,9 @@ __all__ = ["Report", "__version__", "read_report"]
 
 def __getattr__(name: str):
     """``auditlib.Report`` and ``auditlib.read_report`` on first use: a batch worker that only runs
-    notebooks (auditlib.batch) then does not import pandas for them."""
+    notebooks (auditlib.running.batch) then does not import pandas for them."""
     if name in ("Report", "read_report"):
-        from auditlib import report
+        from auditlib.reading import report
 
         return getattr(report, name)
     raise AttributeError(f"module 'auditlib' has no attribute {name!r}")

@@ -3,6 +3,7 @@
 Exit status: 0 the work ran; 1 internal error; 2 usage error; 3 input that
 cannot be audited. Errors about input are one line on stderr, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,7 +58,7 @@ def _cmd_mutate(args: argparse.Namespace) -> int:
 
 def _cmd_inspect(args: argparse.Namespace) -> int:
     """Quick look: pages and table pages of each PDF (text layer only)."""
-    from auditlib.pdf import InputError, classify_pages, read_text
+    from auditlib.reading.pdf import InputError, classify_pages, read_text
 
     paths: list[Path] = []
     for given in args.paths:
@@ -89,7 +90,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
 def _add_input_options(p: argparse.ArgumentParser) -> None:
     import math
 
-    from auditlib.report import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT
+    from auditlib.reading.pipeline import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT
 
     def pages(text: str) -> int:
         try:
@@ -110,12 +111,26 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
         return value
 
     p.add_argument("--password", default=None, help="password of an encrypted PDF")
-    p.add_argument("--max-pages", type=pages, default=DEFAULT_MAX_PAGES, metavar="N",
-                   help=f"refuse documents with more pages, before reading them (default {DEFAULT_MAX_PAGES})")
-    p.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"stop a document that takes longer (default {DEFAULT_TIMEOUT:g})")
-    p.add_argument("--cache", default=os.environ.get("AUDITLIB_CACHE", "data/processed/.cache"), metavar="DIR",
-                   help="extraction cache (default data/processed/.cache, or $AUDITLIB_CACHE)")
+    p.add_argument(
+        "--max-pages",
+        type=pages,
+        default=DEFAULT_MAX_PAGES,
+        metavar="N",
+        help=f"refuse documents with more pages, before reading them (default {DEFAULT_MAX_PAGES})",
+    )
+    p.add_argument(
+        "--timeout",
+        type=seconds,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a document that takes longer (default {DEFAULT_TIMEOUT:g})",
+    )
+    p.add_argument(
+        "--cache",
+        default=os.environ.get("AUDITLIB_CACHE", "data/processed/.cache"),
+        metavar="DIR",
+        help="extraction cache (default data/processed/.cache, or $AUDITLIB_CACHE)",
+    )
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
 
 
@@ -138,8 +153,8 @@ def _read_for_cli(args: argparse.Namespace):
 
     import pypdfium2 as pdfium
 
-    from auditlib.pdf import InputError
-    from auditlib.report import read_report
+    from auditlib.reading.pdf import InputError
+    from auditlib.reading.pipeline import read_report
 
     if args.max_pages is not None and args.max_pages < 1:
         raise _Usage("--max-pages must be at least 1")
@@ -204,8 +219,8 @@ def _read_document(args: argparse.Namespace):
     Usage problems exit 2; input that cannot be audited exits 3 with one line
     naming the file and the cause, and leaves nothing of an earlier run in DIR.
     """
-    from auditlib.outputs import clear_previous
-    from auditlib.pdf import InputError
+    from auditlib.outputs.files import clear_previous
+    from auditlib.reading.pdf import InputError
 
     pdf = Path(args.pdf)
     if not pdf.exists():
@@ -230,7 +245,7 @@ def _read_document(args: argparse.Namespace):
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from auditlib.report_files import extraction_files
+    from auditlib.outputs.report_files import extraction_files
 
     report = _read_document(args)
     if isinstance(report, int):
@@ -242,7 +257,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from auditlib.audit_run import audit_output
+    from auditlib.running.audit_run import audit_output
 
     report = _read_document(args)
     if isinstance(report, int):
@@ -265,7 +280,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from auditlib.batch import BatchSetupError, Options, _check_scheduler, discover, run_batch
+    from auditlib.running.batch import BatchSetupError, Options, _check_scheduler, discover, run_batch
 
     in_dir = Path(args.in_dir)
     if not in_dir.is_dir():
@@ -293,8 +308,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     )
     out = Path(args.out)
     try:
-        result = run_batch(in_dir, out, options, jobs=args.jobs, executor=executor, scheduler=args.scheduler,
-                           progress=not args.quiet)
+        result = run_batch(
+            in_dir, out, options, jobs=args.jobs, executor=executor, scheduler=args.scheduler, progress=not args.quiet
+        )
     except BatchSetupError as exc:  # the workers cannot do the work (e.g. cannot read an input): exit 2
         sys.stderr.write(f"auditlib: {exc}\n")
         return EXIT_USAGE
@@ -306,8 +322,10 @@ def _cmd_batch(args: argparse.Namespace) -> int:
             cell = f" (cell {o.failing_cell})" if o.failing_cell is not None else ""
             sys.stderr.write(f"auditlib: {slug}: {o.status}{cell}: {o.cause}\n")
     parts = ", ".join(f"{n} {k}" for k, n in sorted(counts.items()))
-    print(f"auditlib batch: {len(result.outcomes)} departments: {parts} -> {out} "
-          f"(open {out / 'portfolio' / 'portfolio.html'})")
+    print(
+        f"auditlib batch: {len(result.outcomes)} departments: {parts} -> {out} "
+        f"(open {out / 'portfolio' / 'portfolio.html'})"
+    )
     return result.exit_status
 
 
@@ -336,8 +354,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("in_dir", metavar="IN_DIR")
     p.add_argument("--out", required=True, metavar="OUT_DIR")
     p.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: all cores)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run on Dask: tcp://HOST:PORT or local:N (needs the dask extra)")
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="run on Dask: tcp://HOST:PORT or local:N (needs the dask extra)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_input_options(p)
     p.set_defaults(func=_cmd_batch)

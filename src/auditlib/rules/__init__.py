@@ -2,22 +2,28 @@
 
 Rules live one family per module and register themselves with a stable id
 (see registry.py and docs/rules.md).
+
+Each rule runs isolated: an exception inside one rule is recorded as a check with outcome
+``internal`` (its message in ``reason``, the traceback in ``AuditResult.tracebacks``) and the other
+rules still run, so one defect in one rule never hides the findings of the forty others. The
+callers (``auditlib audit``, the notebook, a batch) report such a department as failed with the
+rule named, and keep its outputs.
 """
+
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from auditlib.findings import Check, Finding, ordered
-from auditlib.rules import attachment, completeness, cross, form, table  # noqa: F401 - registration
+from auditlib.model.findings import Check, Finding, ordered
+from auditlib.rules import attachment, completeness, cross, form, narrative, table  # noqa: F401 - registration
 from auditlib.rules.context import AuditContext
+from auditlib.rules.narrative import FACTS_MEMO
 from auditlib.rules.registry import RULES, RULES_VERSION
 
-try:  # narrative rules need the narrative fact extractor
-    from auditlib.rules import narrative  # noqa: F401
-    from auditlib.rules.narrative import FACTS_MEMO
-except ImportError:  # pragma: no cover - during development only
-    FACTS_MEMO = "narrative_facts"
+#: The subject of the check recorded for a rule that raised (the rule as a whole).
+INTERNAL_SUBJECT = "(rule raised an exception)"
 
 
 @dataclass
@@ -27,20 +33,40 @@ class AuditResult:
     #: The narrative facts the rules read (None when no rule read them), kept so
     #: the working paper's budget chart does not extract them a second time.
     facts: list[Any] | None = field(default=None, repr=False, compare=False)
+    #: rule id -> formatted traceback, for each rule that raised (empty when none did).
+    tracebacks: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
+    @property
+    def internal(self) -> list[Check]:
+        """The checks of rules that raised (outcome ``internal``), in rule-id order."""
+        return [c for c in self.checks if c.outcome == "internal"]
 
-def audit(report) -> AuditResult:
+
+def _run_rule(rule_id: str, ctx: AuditContext, tracebacks: dict[str, str]) -> list[Check]:
+    """The checks of one rule; if it raises, those it produced so far plus one ``internal`` check."""
+    checks: list[Check] = []
+    try:
+        for check in RULES[rule_id].func(ctx):
+            checks.append(check)
+    except Exception as exc:  # noqa: BLE001 - one faulty rule must not stop the audit
+        tracebacks[rule_id] = traceback.format_exc()
+        message = f"{type(exc).__name__}: {exc}".replace("\n", " ")
+        checks.append(Check(rule_id, INTERNAL_SUBJECT, "internal", reason=message))
+    return checks
+
+
+def audit(report: Any) -> AuditResult:
     """Run every rule; each failed check carries exactly one finding."""
     ctx = AuditContext(report)
     checks: list[Check] = []
+    tracebacks: dict[str, str] = {}
     for rule_id in sorted(RULES):
-        for check in RULES[rule_id].func(ctx):
-            checks.append(check)
+        checks += _run_rule(rule_id, ctx, tracebacks)
     findings = ordered([c.finding for c in checks if c.outcome == "failed" and c.finding is not None])
-    return AuditResult(findings, checks, facts=ctx.memo.get(FACTS_MEMO))
+    return AuditResult(findings, checks, facts=ctx.memo.get(FACTS_MEMO), tracebacks=tracebacks)
 
 
-__all__ = ["AuditResult", "RULES", "RULES_VERSION", "audit"]
+__all__ = ["INTERNAL_SUBJECT", "AuditResult", "RULES", "RULES_VERSION", "audit"]

@@ -1,11 +1,12 @@
 """attachment.*: the performance self-evaluation tables against the tables."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditlib.findings import Check, Evidence, Finding, diff, fmt, fmt_pct
-from auditlib.money import compare_ratio, compare_sum, parse_amount, recompute_percent
+from auditlib.model.findings import Check, Evidence, Finding, diff, fmt, fmt_pct
+from auditlib.model.money import compare_ratio, compare_sum, parse_amount, recompute_percent
 from auditlib.rules.context import AuditContext, skipped
 from auditlib.rules.registry import rule
 
@@ -26,8 +27,9 @@ def _budget_rows(ctx: AuditContext) -> list[tuple[str, dict]]:
 
 
 def _ev(row: dict, column: str) -> Evidence:
-    return Evidence(int(row["page"]), None, row.get("project") or row.get("label") or None, column, None,
-                    str(row.get(column, "")))
+    return Evidence(
+        int(row["page"]), None, row.get("project") or row.get("label") or None, column, None, str(row.get(column, ""))
+    )
 
 
 @rule(
@@ -58,16 +60,36 @@ def rate(ctx: AuditContext) -> Iterator[Check]:
             continue
         if outcome == "undefined":
             message = f"{name}绩效自评表预算数为{fmt(a)}，执行率{row['rate']}无从计算（预算为零）。"
-            yield Check(rule_id, subject, "failed", "warning", finding=Finding(
-                rule_id, "warning", message, [], None, fmt_pct(r), None, [_ev(row, "rate")]))
+            yield Check(
+                rule_id,
+                subject,
+                "failed",
+                "warning",
+                finding=Finding(rule_id, "warning", message, [], None, fmt_pct(r), None, [_ev(row, "rate")]),
+            )
             continue
         recomputed = recompute_percent(r, b, a)
         severity = "info" if outcome == "rounding" else "error"
-        message = (f"{name}绩效自评表执行率为{row['rate']}，按执行数{fmt(b)}÷预算数{fmt(a)}计算应为"
-                   f"{fmt_pct(recomputed)}，{'仅差尾数' if severity == 'info' else '不符'}。")
-        yield Check(rule_id, subject, "failed", severity, finding=Finding(
-            rule_id, severity, message, [], fmt_pct(recomputed), fmt_pct(r), diff(r, recomputed),
-            [_ev(row, "rate"), _ev(row, "actual"), _ev(row, "budget")]))
+        message = (
+            f"{name}绩效自评表执行率为{row['rate']}，按执行数{fmt(b)}÷预算数{fmt(a)}计算应为"
+            f"{fmt_pct(recomputed)}，{'仅差尾数' if severity == 'info' else '不符'}。"
+        )
+        yield Check(
+            rule_id,
+            subject,
+            "failed",
+            severity,
+            finding=Finding(
+                rule_id,
+                severity,
+                message,
+                [],
+                fmt_pct(recomputed),
+                fmt_pct(r),
+                diff(r, recomputed),
+                [_ev(row, "rate"), _ev(row, "actual"), _ev(row, "budget")],
+            ),
+        )
 
 
 @rule(
@@ -103,11 +125,26 @@ def department_total(ctx: AuditContext) -> Iterator[Check]:
             continue
         severity = "info" if outcome == "rounding" else "error"
         unit = ctx.unit(tid)
-        message = (f"部门整体绩效自评表执行数为{fmt(b)}{unit}，而{ctx.where((tid, total, 'total'))}为{fmt(spent)}{unit}，"
-                   f"不一致，差额{diff(b, spent)}{unit}。")
-        yield Check(rule_id, "self_evaluation", "failed", severity, finding=Finding(
-            rule_id, severity, message, [tid], fmt(spent), fmt(b), diff(b, spent),
-            [_ev(row, "actual"), ctx.evidence((tid, total, "total"))]))
+        message = (
+            f"部门整体绩效自评表执行数为{fmt(b)}{unit}，而{ctx.where((tid, total, 'total'))}为{fmt(spent)}{unit}，"
+            f"不一致，差额{diff(b, spent)}{unit}。"
+        )
+        yield Check(
+            rule_id,
+            "self_evaluation",
+            "failed",
+            severity,
+            finding=Finding(
+                rule_id,
+                severity,
+                message,
+                [tid],
+                fmt(spent),
+                fmt(b),
+                diff(b, spent),
+                [_ev(row, "actual"), ctx.evidence((tid, total, "total"))],
+            ),
+        )
 
 
 @rule(
@@ -143,11 +180,26 @@ def basic_project_totals(ctx: AuditContext) -> Iterator[Check]:
             continue
         severity = "info" if outcome == "rounding" else "error"
         unit = ctx.unit(tid)
-        message = (f"部门整体绩效自评表{row['label']}为{fmt(value)}{unit}，而{ctx.where((tid, total, col))}为"
-                   f"{fmt(table_value)}{unit}，不一致，差额{diff(value, table_value)}{unit}。")
-        yield Check(rule_id, subject, "failed", severity, finding=Finding(
-            rule_id, severity, message, [tid], fmt(table_value), fmt(value), diff(value, table_value),
-            [_ev(row, "actual"), ctx.evidence((tid, total, col))]))
+        message = (
+            f"部门整体绩效自评表{row['label']}为{fmt(value)}{unit}，而{ctx.where((tid, total, col))}为"
+            f"{fmt(table_value)}{unit}，不一致，差额{diff(value, table_value)}{unit}。"
+        )
+        yield Check(
+            rule_id,
+            subject,
+            "failed",
+            severity,
+            finding=Finding(
+                rule_id,
+                severity,
+                message,
+                [tid],
+                fmt(table_value),
+                fmt(value),
+                diff(value, table_value),
+                [_ev(row, "actual"), ctx.evidence((tid, total, col))],
+            ),
+        )
 
 
 @rule(
@@ -176,7 +228,22 @@ def projects_within_project_spending(ctx: AuditContext) -> Iterator[Check]:
         yield Check(rule_id, "project_self_evaluation", "passed")
         return
     unit = ctx.unit(tid)
-    message = f"各项目绩效自评表执行数合计为{fmt(s)}{unit}，大于{ctx.where((tid, total, 'project'))}{fmt(spent)}{unit}。"
-    yield Check(rule_id, "project_self_evaluation", "failed", "warning", finding=Finding(
-        rule_id, "warning", message, [tid], fmt(spent), fmt(s), diff(s, spent),
-        [_ev(r, "actual") for r in rows] + [ctx.evidence((tid, total, "project"))]))
+    message = (
+        f"各项目绩效自评表执行数合计为{fmt(s)}{unit}，大于{ctx.where((tid, total, 'project'))}{fmt(spent)}{unit}。"
+    )
+    yield Check(
+        rule_id,
+        "project_self_evaluation",
+        "failed",
+        "warning",
+        finding=Finding(
+            rule_id,
+            "warning",
+            message,
+            [tid],
+            fmt(spent),
+            fmt(s),
+            diff(s, spent),
+            [_ev(r, "actual") for r in rows] + [ctx.evidence((tid, total, "project"))],
+        ),
+    )

@@ -1,14 +1,15 @@
 """completeness.*: everything the disclosure rules require is there."""
+
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditlib.findings import Check, Evidence, Finding
+from auditlib.model.findings import Check, Evidence, Finding
+from auditlib.profiles.final_accounts import TABLE_IDS, TABLES
 from auditlib.rules.context import AuditContext, skipped
 from auditlib.rules.registry import rule
-from auditlib.schema import TABLE_IDS, TABLES
 
 
 @rule(
@@ -25,8 +26,13 @@ def tables_present(ctx: AuditContext) -> Iterator[Check]:
             yield Check("completeness.tables_present", tid, "passed")
             continue
         message = f"未找到“{TABLES[tid].title}”：部门决算应公开九张报表（无数据的表也应公开并说明）。"
-        yield Check("completeness.tables_present", tid, "failed", "error",
-                    finding=Finding("completeness.tables_present", "error", message, [tid]))
+        yield Check(
+            "completeness.tables_present",
+            tid,
+            "failed",
+            "error",
+            finding=Finding("completeness.tables_present", "error", message, [tid]),
+        )
 
 
 FUND_WORDS = {
@@ -73,15 +79,30 @@ def empty_table_explained(ctx: AuditContext) -> Iterator[Check]:
         page = table.pages[-1] if table.pages else None
         if not lines:
             message = f"“{TABLES[tid].title}”无数据，但表下未说明原因（应注明本部门当年无{label}支出、故本表无数据）。"
-            yield Check(rule_id, tid, "failed", "error", finding=Finding(
-                rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, "")]))
+            yield Check(
+                rule_id,
+                tid,
+                "failed",
+                "error",
+                finding=Finding(rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, "")]),
+            )
             continue
-        wrong = [ln for ln in lines if not pattern.search(ln) and any(
-            p.search(ln) for t, (_l, p) in FUND_WORDS.items() if t != tid)]
+        wrong = [
+            ln
+            for ln in lines
+            if not pattern.search(ln) and any(p.search(ln) for t, (_l, p) in FUND_WORDS.items() if t != tid)
+        ]
         if wrong:
             message = f"“{TABLES[tid].title}”无数据，其下说明为“{wrong[0]}”，所指资金与本表（{label}）不符。"
-            yield Check(rule_id, tid, "failed", "error", finding=Finding(
-                rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, wrong[0])]))
+            yield Check(
+                rule_id,
+                tid,
+                "failed",
+                "error",
+                finding=Finding(
+                    rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, wrong[0])]
+                ),
+            )
             continue
         yield Check(rule_id, tid, "passed")
 

@@ -5,15 +5,16 @@ finding cells, building evidence, applying the rounding-interval tolerance and
 phrasing the Chinese message live here once. Everything is pure: a context is
 built from a Report and never touches files.
 """
+
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 from typing import Any
 
-from auditlib.findings import Check, Evidence, Finding, diff, fmt
-from auditlib.money import Interval, compare_sum
-from auditlib.schema import TABLES
+from auditlib.model.findings import Check, Evidence, Finding, diff, fmt
+from auditlib.model.money import Interval, compare_sum
+from auditlib.profiles.final_accounts import TABLES
 
 Ref = tuple[str, int, str]  # table id, data-row index, column
 
@@ -76,8 +77,15 @@ class AuditContext:
         v = self.tables[tid].rows[i].get(col)
         return v if isinstance(v, Decimal) else None
 
-    def find(self, tid: str, *, code: str | None = None, name: str | None = None, panel: str | None = None,
-             contains: str | None = None) -> int | None:
+    def find(
+        self,
+        tid: str,
+        *,
+        code: str | None = None,
+        name: str | None = None,
+        panel: str | None = None,
+        contains: str | None = None,
+    ) -> int | None:
         """Index of the first row with this code, plain name or name fragment."""
         for i, row in enumerate(self.rows(tid)):
             if panel and row.get("panel") != panel:
@@ -154,7 +162,7 @@ class AuditContext:
             return Check(rule_id, subject, "passed")
         expected = sum((v for v in values if v is not None), Decimal(0))
         severity = "info" if outcome == "rounding" else "error"
-        band = (Interval.printed(t) - sum((Interval.printed(v) for v in values), Interval.exact(Decimal(0))))
+        band = Interval.printed(t) - sum((Interval.printed(v) for v in values), Interval.exact(Decimal(0)))
         width = (band.hi - band.lo) / 2
         unit = self.unit(total[0])
         verdict = "在尾数误差范围内" if severity == "info" else "超出尾数误差范围"
@@ -163,8 +171,16 @@ class AuditContext:
             f"差额{diff(t, expected)}{unit}，{verdict}（±{fmt(width.normalize())}）。"
         )
         evidence = [self.evidence(total)] + [self.evidence(p) for p in parts if self.value(p) is not None][:8]
-        finding = Finding(rule_id, severity, message, tables or sorted({total[0], *(p[0] for p in parts)}),
-                          fmt(expected), fmt(t), diff(t, expected), evidence)
+        finding = Finding(
+            rule_id,
+            severity,
+            message,
+            tables or sorted({total[0], *(p[0] for p in parts)}),
+            fmt(expected),
+            fmt(t),
+            diff(t, expected),
+            evidence,
+        )
         return Check(rule_id, subject, "failed", severity, finding=finding)
 
     def equal_check(self, rule_id: str, subject: str, actual: Ref, expected: Ref) -> Check:
@@ -180,8 +196,16 @@ class AuditContext:
             f"{self.where(expected)}为{fmt(e) or '空'}{unit}，而{self.where(actual)}为{fmt(a) or '空'}{unit}，"
             f"两处不一致，差额{diff(a, e)}{unit}，{verdict}。"
         )
-        finding = Finding(rule_id, severity, message, [expected[0], actual[0]] if expected[0] != actual[0] else [actual[0]],
-                          fmt(e), fmt(a), diff(a, e), [self.evidence(expected), self.evidence(actual)])
+        finding = Finding(
+            rule_id,
+            severity,
+            message,
+            [expected[0], actual[0]] if expected[0] != actual[0] else [actual[0]],
+            fmt(e),
+            fmt(a),
+            diff(a, e),
+            [self.evidence(expected), self.evidence(actual)],
+        )
         return Check(rule_id, subject, "failed", severity, finding=finding)
 
     def at_most_check(self, rule_id: str, subject: str, part: Ref, whole: Ref, relation: str) -> Check:
@@ -196,8 +220,16 @@ class AuditContext:
             f"{self.where(part)}为{fmt(p)}{unit}，大于{self.where(whole)}{fmt(w) or '空'}{unit}"
             f"（{relation}），超出{diff(p, w)}{unit}。"
         )
-        finding = Finding(rule_id, severity, message, sorted({part[0], whole[0]}), fmt(w), fmt(p), diff(p, w),
-                          [self.evidence(part), self.evidence(whole)])
+        finding = Finding(
+            rule_id,
+            severity,
+            message,
+            sorted({part[0], whole[0]}),
+            fmt(w),
+            fmt(p),
+            diff(p, w),
+            [self.evidence(part), self.evidence(whole)],
+        )
         return Check(rule_id, subject, "failed", severity, finding=finding)
 
 
@@ -208,5 +240,3 @@ def skipped(rule_id: str, subject: str, reason: str) -> Check:
 def missing_tables(ctx: AuditContext, *tids: str) -> str | None:
     absent = [ctx.title(t) for t in tids if not ctx.has(t)]
     return "缺少" + "、".join(absent) if absent else None
-
-

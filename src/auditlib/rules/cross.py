@@ -1,11 +1,12 @@
 """cross.*: the same figure printed in two tables."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditlib.findings import Check
-from auditlib.rules.context import AuditContext, Ref, missing_tables, plain_name, skipped
+from auditlib.model.findings import Check
+from auditlib.rules.context import AuditContext, missing_tables, plain_name, skipped
 from auditlib.rules.registry import rule
 
 # Summary income lines (by name fragment) -> income-table columns.
@@ -29,10 +30,6 @@ def _panel_find(ctx: AuditContext, tid: str, panel: str, fragment: str) -> int |
         if row.get("panel") == panel and fragment in plain_name(str(row.get("name"))):
             return i
     return None
-
-
-def _value(ctx: AuditContext, ref: Ref | None) -> Decimal | None:
-    return ctx.value(ref) if ref else None
 
 
 @rule(
@@ -62,13 +59,20 @@ def summary_income(ctx: AuditContext) -> Iterator[Check]:
     lines = [_panel_find(ctx, s, "income", f"{name}收入") for name, _ in FUND_LINES]
     lines = [i for i in lines if i is not None]
     if lines and ctx.printed(inc, "fiscal_appropriation"):
-        yield ctx.sum_check(rule_id, f"{s}~{inc}/fiscal_appropriation", (inc, total, "fiscal_appropriation"),
-                            [(s, i, "amount") for i in lines], "收入支出决算总表三项财政拨款收入之和")
+        yield ctx.sum_check(
+            rule_id,
+            f"{s}~{inc}/fiscal_appropriation",
+            (inc, total, "fiscal_appropriation"),
+            [(s, i, "amount") for i in lines],
+            "收入支出决算总表三项财政拨款收入之和",
+        )
 
 
 def _class_rows(ctx: AuditContext, tid: str) -> dict[str, int]:
     """类 rows by plain name."""
-    return {plain_name(str(r.get("name"))): i for i, r in enumerate(ctx.rows(tid)) if len(str(r.get("code") or "")) == 3}
+    return {
+        plain_name(str(r.get("name"))): i for i, r in enumerate(ctx.rows(tid)) if len(str(r.get("code") or "")) == 3
+    }
 
 
 @rule(
@@ -120,7 +124,9 @@ def fiscal_income(ctx: AuditContext) -> Iterator[Check]:
         fi = _panel_find(ctx, f, "income", "本年收入合计")
         total = ctx.total_row(inc)
         if fi is not None and total is not None:
-            yield ctx.equal_check(rule_id, f"{f}~{inc}/财政拨款收入", (f, fi, "amount"), (inc, total, "fiscal_appropriation"))
+            yield ctx.equal_check(
+                rule_id, f"{f}~{inc}/财政拨款收入", (f, fi, "amount"), (inc, total, "fiscal_appropriation")
+            )
     else:
         yield skipped(rule_id, f"{f}~{inc}/财政拨款收入", missing_tables(ctx, f, inc) or "收入决算表未列示财政拨款收入")
     if ctx.has(f) and ctx.has(s):
@@ -194,8 +200,13 @@ def general_budget_basic(ctx: AuditContext) -> Iterator[Check]:
     if total is None or p is None or q is None or not ctx.printed(g, "basic"):
         yield skipped(rule_id, f"{g}~{d}", "未找到基本支出合计或人员经费、公用经费合计")
         return
-    yield ctx.sum_check(rule_id, f"{g}~{d}/basic", (g, total, "basic"), [(d, p, "amount"), (d, q, "amount")],
-                        "基本支出明细表人员经费合计与公用经费合计之和")
+    yield ctx.sum_check(
+        rule_id,
+        f"{g}~{d}/basic",
+        (g, total, "basic"),
+        [(d, p, "amount"), (d, q, "amount")],
+        "基本支出明细表人员经费合计与公用经费合计之和",
+    )
 
 
 @rule(
@@ -220,8 +231,9 @@ def general_budget_within_expenditure(ctx: AuditContext) -> Iterator[Check]:
             continue
         for col in ("total", "basic", "project"):
             if ctx.printed(g, col) and ctx.printed(e, col):
-                yield ctx.at_most_check(rule_id, f"{g}~{e}/{code}/{col}", (g, i, col), (e, k, col),
-                                        "财政拨款是全部资金的一部分")
+                yield ctx.at_most_check(
+                    rule_id, f"{g}~{e}/{code}/{col}", (g, i, col), (e, k, col), "财政拨款是全部资金的一部分"
+                )
 
 
 THREE_PUBLIC_ITEMS = (
@@ -256,5 +268,6 @@ def three_public_basic_detail(ctx: AuditContext) -> Iterator[Check]:
             if value:
                 yield skipped(rule_id, f"{d}~{t}/{code}", f"“三公”表无数据行，无法核对{label}")
             continue
-        yield ctx.at_most_check(rule_id, f"{d}~{t}/{code}", (d, i, "amount"), (t, row, col),
-                                "“三公”经费决算数包括基本支出和项目支出")
+        yield ctx.at_most_check(
+            rule_id, f"{d}~{t}/{code}", (d, i, "amount"), (t, row, col), "“三公”经费决算数包括基本支出和项目支出"
+        )

@@ -1,15 +1,16 @@
 """form.*: units, names and years agree; no leftovers from a template."""
+
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Iterator
 
-from auditlib.findings import Check, Evidence, Finding
-from auditlib.report import DEPARTMENT_LINE as _DEPT_LINE
+from auditlib.model.findings import Check, Evidence, Finding
+from auditlib.profiles.final_accounts import TABLES
+from auditlib.reading.pipeline import DEPARTMENT_LINE as _DEPT_LINE
 from auditlib.rules.context import AuditContext, skipped
 from auditlib.rules.registry import rule
-from auditlib.schema import TABLES
 
 
 @rule(
@@ -31,18 +32,33 @@ def unit_consistent(ctx: AuditContext) -> Iterator[Check]:
         page = table.pages[0] if table.pages else None
         if tid not in units:
             message = f"“{TABLES[tid].title}”未注明金额单位。"
-            yield Check(rule_id, tid, "failed", "error", finding=Finding(
-                rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, "")]))
+            yield Check(
+                rule_id,
+                tid,
+                "failed",
+                "error",
+                finding=Finding(rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, "")]),
+            )
         elif units[tid] != common:
             line = next((ln for ln in table.header_lines if "单位" in ln), "")
             message = f"“{TABLES[tid].title}”金额单位为“{units[tid]}”，其余各表为“{common}”。"
-            yield Check(rule_id, tid, "failed", "error", finding=Finding(
-                rule_id, "error", message, [tid], expected=None, actual=None,
-                evidence=[Evidence(page, tid, None, None, None, line)]))
+            yield Check(
+                rule_id,
+                tid,
+                "failed",
+                "error",
+                finding=Finding(
+                    rule_id,
+                    "error",
+                    message,
+                    [tid],
+                    expected=None,
+                    actual=None,
+                    evidence=[Evidence(page, tid, None, None, None, line)],
+                ),
+            )
         else:
             yield Check(rule_id, tid, "passed")
-
-
 
 
 @rule(
@@ -73,8 +89,13 @@ def department_name(ctx: AuditContext) -> Iterator[Check]:
             continue
         page = table.pages[0] if table.pages else None
         message = f"“{TABLES[tid].title}”表头部门为“{name}”，与报告部门“{dept}”不一致。"
-        yield Check(rule_id, tid, "failed", "error", finding=Finding(
-            rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, name)]))
+        yield Check(
+            rule_id,
+            tid,
+            "failed",
+            "error",
+            finding=Finding(rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, name)]),
+        )
 
 
 _YEAR_HEADING = re.compile(r"(20\d{2})\s*年度?\s*(?:部门)?决算")
@@ -112,9 +133,21 @@ def year_consistent(ctx: AuditContext) -> Iterator[Check]:
                 continue
             message = f"标题“{text.strip()}”的年度为{found}，与报告年度{year}不一致。"
             tables = [where] if where in TABLES else []
-            yield Check(rule_id, subject, "failed", "error", finding=Finding(
-                rule_id, "error", message, tables, expected=str(year), actual=str(found),
-                evidence=[Evidence(page, where if where in TABLES else None, None, None, None, text.strip())]))
+            yield Check(
+                rule_id,
+                subject,
+                "failed",
+                "error",
+                finding=Finding(
+                    rule_id,
+                    "error",
+                    message,
+                    tables,
+                    expected=str(year),
+                    actual=str(found),
+                    evidence=[Evidence(page, where if where in TABLES else None, None, None, None, text.strip())],
+                ),
+            )
     if not seen:
         yield skipped(rule_id, "year", "标题中未出现决算年度")
 
@@ -138,16 +171,34 @@ def placeholder(ctx: AuditContext) -> Iterator[Check]:
         found = True
         text = fact.words.get("text", fact.span.text)
         message = f"情况说明第{fact.span.page}页“{text[:60]}”含占位符，数字或名称未填写。"
-        yield Check(rule_id, f"p{fact.span.page}/{fact.span.start}", "failed", "warning", finding=Finding(
-            rule_id, "warning", message, [], evidence=[Evidence(fact.span.page or None, None, None, None, None, text)]))
+        yield Check(
+            rule_id,
+            f"p{fact.span.page}/{fact.span.start}",
+            "failed",
+            "warning",
+            finding=Finding(
+                rule_id,
+                "warning",
+                message,
+                [],
+                evidence=[Evidence(fact.span.page or None, None, None, None, None, text)],
+            ),
+        )
     for tid, table in ctx.tables.items():
         for problem in table.problems:
             if re.search(r"[Xx×]{2,}", problem):
                 found = True
                 message = f"“{TABLES[tid].title}”单元格含占位符：{problem}。"
                 page = table.pages[0] if table.pages else None
-                yield Check(rule_id, f"{tid}/{problem[:30]}", "failed", "warning", finding=Finding(
-                    rule_id, "warning", message, [tid], evidence=[Evidence(page, tid, None, None, None, problem)]))
+                yield Check(
+                    rule_id,
+                    f"{tid}/{problem[:30]}",
+                    "failed",
+                    "warning",
+                    finding=Finding(
+                        rule_id, "warning", message, [tid], evidence=[Evidence(page, tid, None, None, None, problem)]
+                    ),
+                )
     if not found:
         yield Check(rule_id, "document", "passed")
 
@@ -169,8 +220,21 @@ def percent_sign(ctx: AuditContext) -> Iterator[Check]:
             if q.missing_percent:
                 found = True
                 message = f"情况说明第{fact.span.page}页“{fact.span.text[:60]}”中“{q.text}”缺少百分号。"
-                yield Check(rule_id, f"p{fact.span.page}/{fact.span.start}/{key}", "failed", "warning", finding=Finding(
-                    rule_id, "warning", message, [], None, q.text, None,
-                    [Evidence(fact.span.page or None, None, fact.subject, key, None, fact.span.text)]))
+                yield Check(
+                    rule_id,
+                    f"p{fact.span.page}/{fact.span.start}/{key}",
+                    "failed",
+                    "warning",
+                    finding=Finding(
+                        rule_id,
+                        "warning",
+                        message,
+                        [],
+                        None,
+                        q.text,
+                        None,
+                        [Evidence(fact.span.page or None, None, fact.subject, key, None, fact.span.text)],
+                    ),
+                )
     if not found:
         yield Check(rule_id, "document", "passed")

@@ -1,4 +1,5 @@
 """narrative.*: the 情况说明 against the tables, and against itself."""
+
 from __future__ import annotations
 
 import re
@@ -6,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
-from auditlib.findings import Check, Evidence, Finding, diff, fmt, fmt_pct
-from auditlib.money import Interval, compare_ratio, compare_sum, half_unit, recompute_percent
-from auditlib.narrative import Fact, narrative_facts
+from auditlib.model.findings import Check, Evidence, Finding, diff, fmt, fmt_pct
+from auditlib.model.money import Interval, compare_ratio, compare_sum, convert_unit, half_unit, recompute_percent
+from auditlib.reading.narrative import Fact, narrative_facts
 from auditlib.rules.context import AuditContext, Ref, plain_name, skipped
 from auditlib.rules.registry import rule
 
@@ -32,18 +33,6 @@ def _subject(fact: Fact) -> str:
     return f"p{fact.span.page}/{fact.kind}/{fact.subject}/{fact.span.start}"
 
 
-def _in_unit(value: Decimal, unit: str, table_unit: str) -> Decimal:
-    if unit == table_unit or not unit:
-        return value
-    if unit == "元" and table_unit == "万元":
-        return value / Decimal(10000)
-    if unit == "万元" and table_unit == "元":
-        return value * Decimal(10000)
-    if unit == "亿元":
-        return value * (Decimal(10000) if table_unit == "万元" else Decimal(100000000))
-    return value
-
-
 def _agree(printed: Decimal, printed_unit: str, table: Decimal | None, table_unit: str) -> str:
     """'equal', 'rounding' or 'error': a narrative figure against a table cell.
 
@@ -53,7 +42,7 @@ def _agree(printed: Decimal, printed_unit: str, table: Decimal | None, table_uni
     printed twice with different values), beyond it 'error'.
     """
     t = table if table is not None else Decimal(0)
-    v = _in_unit(printed, printed_unit, table_unit)
+    v = convert_unit(printed, printed_unit, table_unit)
     exponent = printed.as_tuple().exponent
     assert isinstance(exponent, int)
     if printed_unit == table_unit or not printed_unit:
@@ -63,7 +52,9 @@ def _agree(printed: Decimal, printed_unit: str, table: Decimal | None, table_uni
         band = Interval.printed(table) if table is not None else Interval.exact(Decimal(0))
         return "rounding" if band.meets(Interval.printed(printed)) else "error"
     # Different units: compare at the coarser printed precision.
-    h = max(_in_unit(half_unit(printed), printed_unit, table_unit), half_unit(t) if table is not None else Decimal(0))
+    h = max(
+        convert_unit(half_unit(printed), printed_unit, table_unit), half_unit(t) if table is not None else Decimal(0)
+    )
     if abs(t - v) <= h:
         return "equal"
     return "error"
@@ -158,8 +149,10 @@ class _Tables:
 
 def _message_amount(fact: Fact, q, ref_label: str, table_value: Decimal | None, unit: str, severity: str) -> str:
     verdict = {"error": "不一致", "warning": "仅在尾数误差范围内不同", "info": "仅差尾数"}[severity]
-    return (f"情况说明第{fact.span.page}页“{fact.span.text[:60]}”中{fact.subject}为{q.text}，"
-            f"而{ref_label}为{fmt(table_value) or '空'}{unit}，{verdict}。")
+    return (
+        f"情况说明第{fact.span.page}页“{fact.span.text[:60]}”中{fact.subject}为{q.text}，"
+        f"而{ref_label}为{fmt(table_value) or '空'}{unit}，{verdict}。"
+    )
 
 
 def _amount_check(ctx: AuditContext, rule_id: str, fact: Fact, key: str, ref: Ref | None, subject: str) -> Check:
@@ -175,10 +168,23 @@ def _amount_check(ctx: AuditContext, rule_id: str, fact: Fact, key: str, ref: Re
         return Check(rule_id, subject, "passed")
     severity = "warning" if outcome == "rounding" else "error"
     message = _message_amount(fact, q, ctx.where(ref), table_value, unit, severity)
-    printed = _in_unit(q.value, q.unit if q.unit in ("万元", "元", "亿元") else unit, unit)
-    return Check(rule_id, subject, "failed", severity, finding=Finding(
-        rule_id, severity, message, [ref[0]], fmt(table_value), fmt(printed), diff(printed, table_value),
-        [_ev(fact), ctx.evidence(ref)]))
+    printed = convert_unit(q.value, q.unit if q.unit in ("万元", "元", "亿元") else unit, unit)
+    return Check(
+        rule_id,
+        subject,
+        "failed",
+        severity,
+        finding=Finding(
+            rule_id,
+            severity,
+            message,
+            [ref[0]],
+            fmt(table_value),
+            fmt(printed),
+            diff(printed, table_value),
+            [_ev(fact), ctx.evidence(ref)],
+        ),
+    )
 
 
 @rule(
@@ -197,15 +203,23 @@ def amount(ctx: AuditContext) -> Iterator[Check]:
         if fact.kind != "amount":
             continue
         seen = True
-        yield _amount_check(ctx, rule_id, fact, "amount", where.for_amount(fact.subject, fact.span.section), _subject(fact))
+        yield _amount_check(
+            ctx, rule_id, fact, "amount", where.for_amount(fact.subject, fact.span.section), _subject(fact)
+        )
     if not seen:
         yield skipped(rule_id, "narrative", "情况说明中未识别到金额")
 
 
-def _base(ctx: AuditContext, of: str, where: _Tables, by_subject: dict[str, Decimal]) -> tuple[Decimal | None, Ref | None]:
+def _base(
+    ctx: AuditContext, of: str, where: _Tables, by_subject: dict[str, Decimal]
+) -> tuple[Decimal | None, Ref | None]:
     mapping = {
-        "本年支出": ("expenditure", "total"), "本年支出合计": ("expenditure", "total"), "支出合计": ("expenditure", "total"),
-        "本年收入": ("income", "total"), "本年收入合计": ("income", "total"), "收入合计": ("income", "total"),
+        "本年支出": ("expenditure", "total"),
+        "本年支出合计": ("expenditure", "total"),
+        "支出合计": ("expenditure", "total"),
+        "本年收入": ("income", "total"),
+        "本年收入合计": ("income", "total"),
+        "收入合计": ("income", "total"),
         "一般公共预算财政拨款支出": ("general_budget_expenditure", "total"),
         "一般公共预算项目支出总额": ("general_budget_expenditure", "project"),
         "一般公共预算财政拨款项目支出": ("general_budget_expenditure", "project"),
@@ -236,8 +250,13 @@ def share(ctx: AuditContext) -> Iterator[Check]:
         if f.kind == "amount" and "amount" in f.values:
             by_subject.setdefault(f.subject, f.values["amount"].value)
         if f.kind == "procurement":
-            for key, label in (("total", "政府采购支出总额"), ("sme", "授予中小企业合同金额"),
-                               ("goods", "货物支出金额"), ("works", "工程支出金额"), ("services", "服务支出金额")):
+            for key, label in (
+                ("total", "政府采购支出总额"),
+                ("sme", "授予中小企业合同金额"),
+                ("goods", "货物支出金额"),
+                ("works", "工程支出金额"),
+                ("services", "服务支出金额"),
+            ):
                 if key in f.values:
                     by_subject[label] = f.values[key].value
     groups: dict[tuple[str, int, str], list[Fact]] = defaultdict(list)
@@ -260,16 +279,29 @@ def share(ctx: AuditContext) -> Iterator[Check]:
                 yield skipped(rule_id, subject, f"未找到占比基数“{of or '未说明'}”")
                 continue
             unit = ctx.unit(base_ref[0]) if base_ref else amount_q.unit
-            num = _in_unit(amount_q.value, amount_q.unit or unit, unit)
+            num = convert_unit(amount_q.value, amount_q.unit or unit, unit)
             outcome = compare_ratio(pct.value, num, base)
             if outcome == "equal":
                 yield Check(rule_id, subject, "passed")
                 continue
             if outcome == "undefined":
                 message = f"情况说明第{fact.span.page}页“{fact.span.text[:60]}”：基数为零，占比{pct.text}无从计算。"
-                yield Check(rule_id, subject, "failed", "warning", finding=Finding(
-                    rule_id, "warning", message, [base_ref[0]] if base_ref else [], None, fmt_pct(pct.value), None,
-                    [_ev(fact)]))
+                yield Check(
+                    rule_id,
+                    subject,
+                    "failed",
+                    "warning",
+                    finding=Finding(
+                        rule_id,
+                        "warning",
+                        message,
+                        [base_ref[0]] if base_ref else [],
+                        None,
+                        fmt_pct(pct.value),
+                        None,
+                        [_ev(fact)],
+                    ),
+                )
                 continue
             quantum = Decimal(1).scaleb(pct.value.as_tuple().exponent)  # type: ignore[arg-type]
             recomputed = recompute_percent(pct.value, num, base)
@@ -277,12 +309,27 @@ def share(ctx: AuditContext) -> Iterator[Check]:
             forced = off_by_one and printed_sum == 100 and len(members) > 1
             severity = "warning" if forced or outcome == "rounding" else "error"
             why = "，所列各项占比合计恰为100%，疑为凑整" if forced else ""
-            message = (f"情况说明第{fact.span.page}页“{fact.span.text[:60]}”：按{fmt(num)}÷{fmt(base)}计算应为"
-                       f"{fmt_pct(recomputed)}，与所列{pct.text}不符{why}。")
+            message = (
+                f"情况说明第{fact.span.page}页“{fact.span.text[:60]}”：按{fmt(num)}÷{fmt(base)}计算应为"
+                f"{fmt_pct(recomputed)}，与所列{pct.text}不符{why}。"
+            )
             evidence = [_ev(fact)] + ([ctx.evidence(base_ref)] if base_ref else [])
-            yield Check(rule_id, subject, "failed", severity, finding=Finding(
-                rule_id, severity, message, [base_ref[0]] if base_ref else [], fmt_pct(recomputed),
-                fmt_pct(pct.value), diff(pct.value, recomputed), evidence))
+            yield Check(
+                rule_id,
+                subject,
+                "failed",
+                severity,
+                finding=Finding(
+                    rule_id,
+                    severity,
+                    message,
+                    [base_ref[0]] if base_ref else [],
+                    fmt_pct(recomputed),
+                    fmt_pct(pct.value),
+                    diff(pct.value, recomputed),
+                    evidence,
+                ),
+            )
     if not seen:
         yield skipped(rule_id, "narrative", "情况说明中未识别到占比")
 
@@ -310,15 +357,29 @@ def yoy(ctx: AuditContext) -> Iterator[Check]:
         direction, pct_direction = fact.words.get("direction", ""), fact.words.get("pct_direction", "")
         change, pct, current = fact.values.get("change"), fact.values.get("change_pct"), fact.values.get("current")
         if direction and pct_direction and ((direction in _UP) != (pct_direction in _UP)):
-            message = f"情况说明第{fact.span.page}页“{fact.span.text[:70]}”：增减方向“{direction}”与“{pct_direction}”矛盾。"
-            yield Check(rule_id, subject, "failed", "error", finding=Finding(
-                rule_id, "error", message, [], None, None, None, [_ev(fact)]))
+            message = (
+                f"情况说明第{fact.span.page}页“{fact.span.text[:70]}”：增减方向“{direction}”与“{pct_direction}”矛盾。"
+            )
+            yield Check(
+                rule_id,
+                subject,
+                "failed",
+                "error",
+                finding=Finding(rule_id, "error", message, [], None, None, None, [_ev(fact)]),
+            )
             continue
         if direction == "持平":
             if change is not None and change.value != 0:
                 message = f"情况说明第{fact.span.page}页“{fact.span.text[:70]}”：称“持平”却列示变动额{change.text}。"
-                yield Check(rule_id, subject, "failed", "error", finding=Finding(
-                    rule_id, "error", message, [], "0", fmt(change.value), fmt(change.value), [_ev(fact)]))
+                yield Check(
+                    rule_id,
+                    subject,
+                    "failed",
+                    "error",
+                    finding=Finding(
+                        rule_id, "error", message, [], "0", fmt(change.value), fmt(change.value), [_ev(fact)]
+                    ),
+                )
             else:
                 yield Check(rule_id, subject, "passed")
             continue
@@ -332,26 +393,54 @@ def yoy(ctx: AuditContext) -> Iterator[Check]:
             yield Check(rule_id, subject, "passed")
             continue
         if outcome == "undefined" or previous < 0:
-            message = (f"情况说明第{fact.span.page}页“{fact.span.text[:70]}”：上年数为{fmt(previous)}，"
-                       f"增长率{pct.text}无从计算（基数为零）。")
-            yield Check(rule_id, subject, "failed", "warning", finding=Finding(
-                rule_id, "warning", message, [], None, fmt_pct(pct.value), None, [_ev(fact)]))
+            message = (
+                f"情况说明第{fact.span.page}页“{fact.span.text[:70]}”：上年数为{fmt(previous)}，"
+                f"增长率{pct.text}无从计算（基数为零）。"
+            )
+            yield Check(
+                rule_id,
+                subject,
+                "failed",
+                "warning",
+                finding=Finding(rule_id, "warning", message, [], None, fmt_pct(pct.value), None, [_ev(fact)]),
+            )
             continue
         recomputed = recompute_percent(pct.value, change.value, previous)
         severity = "info" if outcome == "rounding" else "error"
-        message = (f"情况说明第{fact.span.page}页“{fact.span.text[:70]}”：按增减额{change.text}÷上年数{fmt(previous)}"
-                   f"计算增减率应为{fmt_pct(recomputed)}，与所列{pct.text}不符。")
-        yield Check(rule_id, subject, "failed", severity, finding=Finding(
-            rule_id, severity, message, [], fmt_pct(recomputed), fmt_pct(pct.value), diff(pct.value, recomputed),
-            [_ev(fact)]))
+        message = (
+            f"情况说明第{fact.span.page}页“{fact.span.text[:70]}”：按增减额{change.text}÷上年数{fmt(previous)}"
+            f"计算增减率应为{fmt_pct(recomputed)}，与所列{pct.text}不符。"
+        )
+        yield Check(
+            rule_id,
+            subject,
+            "failed",
+            severity,
+            finding=Finding(
+                rule_id,
+                severity,
+                message,
+                [],
+                fmt_pct(recomputed),
+                fmt_pct(pct.value),
+                diff(pct.value, recomputed),
+                [_ev(fact)],
+            ),
+        )
     if not seen:
         yield skipped(rule_id, "narrative", "情况说明中未识别到同比增减")
 
 
 _THREE_PUBLIC = {
-    "三公经费": "total", "“三公”经费": "total", "因公出国(境)费": "abroad", "因公出国（境）费": "abroad",
-    "公务用车购置及运行维护费": "vehicle_subtotal", "公务用车购置及运行费": "vehicle_subtotal",
-    "公务用车购置费": "vehicle_purchase", "公务用车运行维护费": "vehicle_operation", "公务用车运行费": "vehicle_operation",
+    "三公经费": "total",
+    "“三公”经费": "total",
+    "因公出国(境)费": "abroad",
+    "因公出国（境）费": "abroad",
+    "公务用车购置及运行维护费": "vehicle_subtotal",
+    "公务用车购置及运行费": "vehicle_subtotal",
+    "公务用车购置费": "vehicle_purchase",
+    "公务用车运行维护费": "vehicle_operation",
+    "公务用车运行费": "vehicle_operation",
     "公务接待费": "reception",
 }
 
@@ -392,17 +481,38 @@ def completion(ctx: AuditContext) -> Iterator[Check]:
             continue
         comparison = fact.words.get("comparison", "")
         wrong_word = (comparison == "大于" and actual.value <= budget.value) or (
-            comparison == "小于" and actual.value >= budget.value)
+            comparison == "小于" and actual.value >= budget.value
+        )
         if wrong_word:
-            message = (f"情况说明第{fact.span.page}页：{fact.subject}决算数{actual.text}、年初预算数{budget.text}，"
-                       f"却称决算数“{comparison}”预算数。")
-            yield Check(rule_id, subject + "/word", "failed", "error", finding=Finding(
-                rule_id, "error", message, [], fmt(budget.value), fmt(actual.value), diff(actual.value, budget.value),
-                [_ev(fact)]))
+            message = (
+                f"情况说明第{fact.span.page}页：{fact.subject}决算数{actual.text}、年初预算数{budget.text}，"
+                f"却称决算数“{comparison}”预算数。"
+            )
+            yield Check(
+                rule_id,
+                subject + "/word",
+                "failed",
+                "error",
+                finding=Finding(
+                    rule_id,
+                    "error",
+                    message,
+                    [],
+                    fmt(budget.value),
+                    fmt(actual.value),
+                    diff(actual.value, budget.value),
+                    [_ev(fact)],
+                ),
+            )
         if budget.value != actual.value and not fact.words.get("reason") and comparison:
             message = f"情况说明第{fact.span.page}页：{fact.subject}决算数与年初预算数不同，但未说明原因。"
-            yield Check(rule_id, subject + "/reason", "failed", "warning", finding=Finding(
-                rule_id, "warning", message, [], None, None, None, [_ev(fact)]))
+            yield Check(
+                rule_id,
+                subject + "/reason",
+                "failed",
+                "warning",
+                finding=Finding(rule_id, "warning", message, [], None, None, None, [_ev(fact)]),
+            )
         if rate is None:
             yield Check(rule_id, subject, "passed")
             continue
@@ -411,17 +521,37 @@ def completion(ctx: AuditContext) -> Iterator[Check]:
             yield Check(rule_id, subject, "passed")
             continue
         if outcome == "undefined":
-            message = (f"情况说明第{fact.span.page}页“{fact.span.text[:60]}”：年初预算为零，完成率{rate.text}无从计算。")
-            yield Check(rule_id, subject, "failed", "warning", finding=Finding(
-                rule_id, "warning", message, [], None, fmt_pct(rate.value), None, [_ev(fact)]))
+            message = f"情况说明第{fact.span.page}页“{fact.span.text[:60]}”：年初预算为零，完成率{rate.text}无从计算。"
+            yield Check(
+                rule_id,
+                subject,
+                "failed",
+                "warning",
+                finding=Finding(rule_id, "warning", message, [], None, fmt_pct(rate.value), None, [_ev(fact)]),
+            )
             continue
         recomputed = recompute_percent(rate.value, actual.value, budget.value)
         severity = "info" if outcome == "rounding" else "error"
-        message = (f"情况说明第{fact.span.page}页：{fact.subject}完成率列为{rate.text}，按决算数{actual.text}÷"
-                   f"年初预算数{budget.text}计算应为{fmt_pct(recomputed)}。")
-        yield Check(rule_id, subject, "failed", severity, finding=Finding(
-            rule_id, severity, message, [], fmt_pct(recomputed), fmt_pct(rate.value), diff(rate.value, recomputed),
-            [_ev(fact)]))
+        message = (
+            f"情况说明第{fact.span.page}页：{fact.subject}完成率列为{rate.text}，按决算数{actual.text}÷"
+            f"年初预算数{budget.text}计算应为{fmt_pct(recomputed)}。"
+        )
+        yield Check(
+            rule_id,
+            subject,
+            "failed",
+            severity,
+            finding=Finding(
+                rule_id,
+                severity,
+                message,
+                [],
+                fmt_pct(recomputed),
+                fmt_pct(rate.value),
+                diff(rate.value, recomputed),
+                [_ev(fact)],
+            ),
+        )
     if not seen:
         yield skipped(rule_id, "narrative", "情况说明中未识别到预算完成情况")
 
@@ -465,16 +595,34 @@ def items_listed(ctx: AuditContext) -> Iterator[Check]:
         if i in covered_idx:
             yield Check(rule_id, subject, "passed")
             continue
-        message = (f"{ctx.where((tid, i, 'total'))}为{fmt(value)}{ctx.unit(tid)}，"
-                   f"情况说明的一般公共预算财政拨款支出具体情况中未列示该项。")
-        yield Check(rule_id, subject, "failed", "error", finding=Finding(
-            rule_id, "error", message, [tid], fmt(value), None, None, [ctx.evidence((tid, i, "total"))]))
+        message = (
+            f"{ctx.where((tid, i, 'total'))}为{fmt(value)}{ctx.unit(tid)}，"
+            f"情况说明的一般公共预算财政拨款支出具体情况中未列示该项。"
+        )
+        yield Check(
+            rule_id,
+            subject,
+            "failed",
+            "error",
+            finding=Finding(
+                rule_id, "error", message, [tid], fmt(value), None, None, [ctx.evidence((tid, i, "total"))]
+            ),
+        )
     for fact, i in renamed:
         printed = " ".join(fact.subject.split("/"))
-        message = (f"情况说明第{fact.span.page}页所列科目“{printed}”与{ctx.title(tid)}“{ctx.row_label(tid, i)}”的科目名称不一致"
-                   f"（金额相同，疑为旧科目名称或款级名称有误）。")
-        yield Check(rule_id, f"{tid}/{ctx.rows(tid)[i].get('code')}/name", "failed", "warning", finding=Finding(
-            rule_id, "warning", message, [tid], None, None, None, [_ev(fact), ctx.evidence((tid, i, "name"))]))
+        message = (
+            f"情况说明第{fact.span.page}页所列科目“{printed}”与{ctx.title(tid)}“{ctx.row_label(tid, i)}”的科目名称不一致"
+            f"（金额相同，疑为旧科目名称或款级名称有误）。"
+        )
+        yield Check(
+            rule_id,
+            f"{tid}/{ctx.rows(tid)[i].get('code')}/name",
+            "failed",
+            "warning",
+            finding=Finding(
+                rule_id, "warning", message, [tid], None, None, None, [_ev(fact), ctx.evidence((tid, i, "name"))]
+            ),
+        )
 
 
 def _match_by_amount(ctx: AuditContext, where: _Tables, tid: str, fact: Fact) -> int | None:
@@ -490,8 +638,10 @@ def _match_by_amount(ctx: AuditContext, where: _Tables, tid: str, fact: Fact) ->
     prefix = str(ctx.rows(tid)[class_ref[1]].get("code"))
     leaf = plain_name(parts[-1])
     candidates = [
-        i for i, code in ctx.coded_rows(tid)
-        if len(code) == 7 and code.startswith(prefix)
+        i
+        for i, code in ctx.coded_rows(tid)
+        if len(code) == 7
+        and code.startswith(prefix)
         and _agree(actual.value, "", ctx.value((tid, i, "total")), "") == "equal"
     ]
     named = [i for i in candidates if plain_name(str(ctx.rows(tid)[i].get("name"))) == leaf]
@@ -523,10 +673,19 @@ def basic_split(ctx: AuditContext) -> Iterator[Check]:
             else:
                 severity = "info" if outcome == "rounding" else "error"
                 s = p.value + q.value
-                message = (f"情况说明第{fact.span.page}页：人员经费{p.text}与公用经费{q.text}之和为{fmt(s)}，"
-                           f"与所列基本支出{total.text}不符。")
-                yield Check(rule_id, subject + "/sum", "failed", severity, finding=Finding(
-                    rule_id, severity, message, [], fmt(s), fmt(total.value), diff(total.value, s), [_ev(fact)]))
+                message = (
+                    f"情况说明第{fact.span.page}页：人员经费{p.text}与公用经费{q.text}之和为{fmt(s)}，"
+                    f"与所列基本支出{total.text}不符。"
+                )
+                yield Check(
+                    rule_id,
+                    subject + "/sum",
+                    "failed",
+                    severity,
+                    finding=Finding(
+                        rule_id, severity, message, [], fmt(s), fmt(total.value), diff(total.value, s), [_ev(fact)]
+                    ),
+                )
         else:
             yield skipped(rule_id, subject + "/sum", "未同时列示基本支出、人员经费和公用经费")
 
@@ -541,7 +700,11 @@ def three_public(ctx: AuditContext) -> Iterator[Check]:
     (a table with no figures counts as zero), and each 完成率 recomputes (a rate on a zero budget is a
     warning). Catches a narrative that contradicts the 三公 table."""
     rule_id, tid = "narrative.three_public", "three_public"
-    items = [f for f in facts(ctx) if f.kind == "completion" and plain_name(f.subject) in {plain_name(k) for k in _THREE_PUBLIC}]
+    items = [
+        f
+        for f in facts(ctx)
+        if f.kind == "completion" and plain_name(f.subject) in {plain_name(k) for k in _THREE_PUBLIC}
+    ]
     if not items:
         yield skipped(rule_id, tid, "情况说明中未识别到“三公”经费预算与决算")
         return
@@ -562,11 +725,26 @@ def three_public(ctx: AuditContext) -> Iterator[Check]:
                 if q.value == 0:
                     yield Check(rule_id, subject, "passed")
                     continue
-                message = (f"情况说明第{fact.span.page}页{fact.subject}{'全年预算' if key == 'budget' else '支出决算'}为{q.text}，"
-                           f"而财政拨款“三公”经费支出决算表未列示任何数据，不一致。")
-                yield Check(rule_id, subject, "failed", "error", finding=Finding(
-                    rule_id, "error", message, [tid], fmt(table_value), fmt(q.value), diff(q.value, table_value),
-                    [_ev(fact)]))
+                message = (
+                    f"情况说明第{fact.span.page}页{fact.subject}{'全年预算' if key == 'budget' else '支出决算'}为{q.text}，"
+                    f"而财政拨款“三公”经费支出决算表未列示任何数据，不一致。"
+                )
+                yield Check(
+                    rule_id,
+                    subject,
+                    "failed",
+                    "error",
+                    finding=Finding(
+                        rule_id,
+                        "error",
+                        message,
+                        [tid],
+                        fmt(table_value),
+                        fmt(q.value),
+                        diff(q.value, table_value),
+                        [_ev(fact)],
+                    ),
+                )
                 continue
             if not ctx.printed(tid, col):
                 yield skipped(rule_id, subject, f"“三公”表未列示{col}")
@@ -580,14 +758,26 @@ def three_public(ctx: AuditContext) -> Iterator[Check]:
                 yield Check(rule_id, subject, "passed")
             elif outcome == "undefined":
                 message = f"情况说明第{fact.span.page}页：{fact.subject}全年预算为零，完成率{rate.text}无从计算。"
-                yield Check(rule_id, subject, "failed", "warning", finding=Finding(
-                    rule_id, "warning", message, [tid], None, fmt_pct(rate.value), None, [_ev(fact)]))
+                yield Check(
+                    rule_id,
+                    subject,
+                    "failed",
+                    "warning",
+                    finding=Finding(rule_id, "warning", message, [tid], None, fmt_pct(rate.value), None, [_ev(fact)]),
+                )
             else:
                 severity = "info" if outcome == "rounding" else "error"
-                message = (f"情况说明第{fact.span.page}页：{fact.subject}完成率列为{rate.text}，"
-                           f"按{actual.text}÷{budget.text}计算不符。")
-                yield Check(rule_id, subject, "failed", severity, finding=Finding(
-                    rule_id, severity, message, [tid], None, fmt_pct(rate.value), None, [_ev(fact)]))
+                message = (
+                    f"情况说明第{fact.span.page}页：{fact.subject}完成率列为{rate.text}，"
+                    f"按{actual.text}÷{budget.text}计算不符。"
+                )
+                yield Check(
+                    rule_id,
+                    subject,
+                    "failed",
+                    severity,
+                    finding=Finding(rule_id, severity, message, [tid], None, fmt_pct(rate.value), None, [_ev(fact)]),
+                )
 
 
 _VEHICLE_COMBINED = re.compile(r"公务用车购置及运行(?:维护)?(?:费|支出)")
@@ -634,8 +824,11 @@ def vehicle_split(ctx: AuditContext) -> Iterator[Check]:
         yield Check(rule_id, "vehicle", "passed")  # nothing spent or budgeted on vehicles: nothing to split
         return
     rest = _VEHICLE_COMBINED.sub("", text)
-    missing = [label for label, pattern in (("公务用车购置费", _VEHICLE_PURCHASE), ("公务用车运行维护费", _VEHICLE_OPERATION))
-               if not pattern.search(rest)]
+    missing = [
+        label
+        for label, pattern in (("公务用车购置费", _VEHICLE_PURCHASE), ("公务用车运行维护费", _VEHICLE_OPERATION))
+        if not pattern.search(rest)
+    ]
     if not missing:
         yield Check(rule_id, "vehicle", "passed")
         return
@@ -643,22 +836,30 @@ def vehicle_split(ctx: AuditContext) -> Iterator[Check]:
     stage = "决算" if ref[2].startswith("actual") else "全年预算"
     # Cite where the combined figure is given (followed by its 预算/决算), else its first mention.
     mentions = list(_VEHICLE_COMBINED.finditer(text))
-    combined = next((m for m in mentions if re.search("预算|决算", text[m.end():m.end() + 8])),
-                    mentions[0] if mentions else None)
+    combined = next(
+        (m for m in mentions if re.search("预算|决算", text[m.end() : m.end() + 8])), mentions[0] if mentions else None
+    )
     sentence = ""
     if combined:
         start = max(text.rfind("。", 0, combined.start()), text.rfind("；", 0, combined.start())) + 1
         ends = [i for i in (text.find("。", combined.end()), text.find("；", combined.end())) if i >= 0]
-        sentence = text[start:(min(ends) + 1) if ends else len(text)]
+        sentence = text[start : (min(ends) + 1) if ends else len(text)]
     page = _sentence_page(ctx, sentence) if sentence else None
     where = f"情况说明第{page}页" if page else "情况说明"
-    message = (f"{where}“三公”经费部分未分别说明{'和'.join(missing)}"
-               f"（“三公”表公务用车购置及运行维护费{stage}{fmt(ctx.value(ref))}{ctx.unit(tid)}）。")
+    message = (
+        f"{where}“三公”经费部分未分别说明{'和'.join(missing)}"
+        f"（“三公”表公务用车购置及运行维护费{stage}{fmt(ctx.value(ref))}{ctx.unit(tid)}）。"
+    )
     evidence = [ctx.evidence(ref)]
     if sentence:  # first: the evidence image shows where the split should have been
         evidence.insert(0, Evidence(page, None, "“三公”经费说明", None, None, sentence))
-    yield Check(rule_id, "vehicle", "failed", "warning", finding=Finding(
-        rule_id, "warning", message, [tid], fmt(ctx.value(ref)), None, None, evidence))
+    yield Check(
+        rule_id,
+        "vehicle",
+        "failed",
+        "warning",
+        finding=Finding(rule_id, "warning", message, [tid], fmt(ctx.value(ref)), None, None, evidence),
+    )
 
 
 @rule(
@@ -686,22 +887,53 @@ def procurement(ctx: AuditContext) -> Iterator[Check]:
             else:
                 severity = "info" if outcome == "rounding" else "error"
                 s = sum(parts, Decimal(0))
-                message = (f"情况说明第{fact.span.page}页：政府采购货物{v['goods'].text}、工程{v['works'].text}、服务"
-                           f"{v['services'].text}之和为{fmt(s)}，与所列总额{v['total'].text}不符。")
-                yield Check(rule_id, subject + "/sum", "failed", severity, finding=Finding(
-                    rule_id, severity, message, [], fmt(s), fmt(v["total"].value), diff(v["total"].value, s), [_ev(fact)]))
+                message = (
+                    f"情况说明第{fact.span.page}页：政府采购货物{v['goods'].text}、工程{v['works'].text}、服务"
+                    f"{v['services'].text}之和为{fmt(s)}，与所列总额{v['total'].text}不符。"
+                )
+                yield Check(
+                    rule_id,
+                    subject + "/sum",
+                    "failed",
+                    severity,
+                    finding=Finding(
+                        rule_id,
+                        severity,
+                        message,
+                        [],
+                        fmt(s),
+                        fmt(v["total"].value),
+                        diff(v["total"].value, s),
+                        [_ev(fact)],
+                    ),
+                )
         else:
             yield skipped(rule_id, subject + "/sum", "未同时列示货物、工程、服务和总额")
-        for part, whole, label in (("sme", "total", "授予中小企业合同金额超过政府采购总额"),
-                                   ("small_micro", "sme", "授予小微企业合同金额超过授予中小企业合同金额")):
+        for part, whole, label in (
+            ("sme", "total", "授予中小企业合同金额超过政府采购总额"),
+            ("small_micro", "sme", "授予小微企业合同金额超过授予中小企业合同金额"),
+        ):
             if part in v and whole in v:
                 if v[part].value <= v[whole].value:
                     yield Check(rule_id, f"{subject}/{part}", "passed")
                 else:
                     message = f"情况说明第{fact.span.page}页：{label}（{v[part].text} > {v[whole].text}）。"
-                    yield Check(rule_id, f"{subject}/{part}", "failed", "error", finding=Finding(
-                        rule_id, "error", message, [], fmt(v[whole].value), fmt(v[part].value),
-                        diff(v[part].value, v[whole].value), [_ev(fact)]))
+                    yield Check(
+                        rule_id,
+                        f"{subject}/{part}",
+                        "failed",
+                        "error",
+                        finding=Finding(
+                            rule_id,
+                            "error",
+                            message,
+                            [],
+                            fmt(v[whole].value),
+                            fmt(v[part].value),
+                            diff(v[part].value, v[whole].value),
+                            [_ev(fact)],
+                        ),
+                    )
         for share_key, num, den in (("sme_share", "sme", "total"), ("small_micro_share", "small_micro", "sme")):
             if share_key in v and num in v and den in v:
                 outcome = compare_ratio(v[share_key].value, v[num].value, v[den].value)
@@ -710,16 +942,38 @@ def procurement(ctx: AuditContext) -> Iterator[Check]:
                     yield Check(rule_id, sub, "passed")
                 elif outcome == "undefined":
                     message = f"情况说明第{fact.span.page}页：基数为零，占比{v[share_key].text}无从计算。"
-                    yield Check(rule_id, sub, "failed", "warning", finding=Finding(
-                        rule_id, "warning", message, [], None, fmt_pct(v[share_key].value), None, [_ev(fact)]))
+                    yield Check(
+                        rule_id,
+                        sub,
+                        "failed",
+                        "warning",
+                        finding=Finding(
+                            rule_id, "warning", message, [], None, fmt_pct(v[share_key].value), None, [_ev(fact)]
+                        ),
+                    )
                 else:
                     severity = "info" if outcome == "rounding" else "error"
                     r = recompute_percent(v[share_key].value, v[num].value, v[den].value)
-                    message = (f"情况说明第{fact.span.page}页：占比列为{v[share_key].text}，按{v[num].text}÷"
-                               f"{v[den].text}计算应为{fmt_pct(r)}。")
-                    yield Check(rule_id, sub, "failed", severity, finding=Finding(
-                        rule_id, severity, message, [], fmt_pct(r), fmt_pct(v[share_key].value),
-                        diff(v[share_key].value, r), [_ev(fact)]))
+                    message = (
+                        f"情况说明第{fact.span.page}页：占比列为{v[share_key].text}，按{v[num].text}÷"
+                        f"{v[den].text}计算应为{fmt_pct(r)}。"
+                    )
+                    yield Check(
+                        rule_id,
+                        sub,
+                        "failed",
+                        severity,
+                        finding=Finding(
+                            rule_id,
+                            severity,
+                            message,
+                            [],
+                            fmt_pct(r),
+                            fmt_pct(v[share_key].value),
+                            diff(v[share_key].value, r),
+                            [_ev(fact)],
+                        ),
+                    )
 
 
 @rule(
@@ -744,13 +998,29 @@ def operating_cost(ctx: AuditContext) -> Iterator[Check]:
             continue
         q = fact.values["amount"]
         limit = ctx.value(ref) or Decimal(0)
-        value = _in_unit(q.value, q.unit, ctx.unit(ref[0]))
+        value = convert_unit(q.value, q.unit, ctx.unit(ref[0]))
         if value <= limit + half_unit(q.value):
             yield Check(rule_id, subject, "passed")
             continue
-        message = f"情况说明第{fact.span.page}页机关运行经费为{q.text}，大于{ctx.where(ref)}{fmt(limit)}{ctx.unit(ref[0])}。"
-        yield Check(rule_id, subject, "failed", "error", finding=Finding(
-            rule_id, "error", message, [ref[0]], fmt(limit), fmt(value), diff(value, limit), [_ev(fact), ctx.evidence(ref)]))
+        message = (
+            f"情况说明第{fact.span.page}页机关运行经费为{q.text}，大于{ctx.where(ref)}{fmt(limit)}{ctx.unit(ref[0])}。"
+        )
+        yield Check(
+            rule_id,
+            subject,
+            "failed",
+            "error",
+            finding=Finding(
+                rule_id,
+                "error",
+                message,
+                [ref[0]],
+                fmt(limit),
+                fmt(value),
+                diff(value, limit),
+                [_ev(fact), ctx.evidence(ref)],
+            ),
+        )
 
 
 @rule(
@@ -778,8 +1048,13 @@ def vehicles(ctx: AuditContext) -> Iterator[Check]:
             yield Check(rule_id, subject, "passed")
             continue
         message = f"情况说明第{fact.span.page}页共有车辆{fact.values['total'].text}，各类车辆合计{fmt(s)}辆，不一致。"
-        yield Check(rule_id, subject, "failed", "error", finding=Finding(
-            rule_id, "error", message, [], fmt(s), fmt(total), diff(total, s), [_ev(fact)]))
+        yield Check(
+            rule_id,
+            subject,
+            "failed",
+            "error",
+            finding=Finding(rule_id, "error", message, [], fmt(s), fmt(total), diff(total, s), [_ev(fact)]),
+        )
 
 
 @rule(
@@ -806,14 +1081,26 @@ def performance(ctx: AuditContext) -> Iterator[Check]:
         if rate is not None:
             outcome = compare_ratio(rate.value, fact.values["actual"].value, fact.values["budget"].value)
             if outcome in ("error",):
-                message = (f"情况说明第{fact.span.page}页{fact.subject}完成预算{rate.text}，按执行数"
-                           f"{fact.values['actual'].text}÷预算数{fact.values['budget'].text}计算不符。")
-                yield Check(rule_id, subject + "/rate", "failed", "error", finding=Finding(
-                    rule_id, "error", message, [], None, fmt_pct(rate.value), None, [_ev(fact)]))
+                message = (
+                    f"情况说明第{fact.span.page}页{fact.subject}完成预算{rate.text}，按执行数"
+                    f"{fact.values['actual'].text}÷预算数{fact.values['budget'].text}计算不符。"
+                )
+                yield Check(
+                    rule_id,
+                    subject + "/rate",
+                    "failed",
+                    "error",
+                    finding=Finding(rule_id, "error", message, [], None, fmt_pct(rate.value), None, [_ev(fact)]),
+                )
             elif outcome == "undefined":
                 message = f"情况说明第{fact.span.page}页{fact.subject}预算数为零，完成率{rate.text}无从计算。"
-                yield Check(rule_id, subject + "/rate", "failed", "warning", finding=Finding(
-                    rule_id, "warning", message, [], None, fmt_pct(rate.value), None, [_ev(fact)]))
+                yield Check(
+                    rule_id,
+                    subject + "/rate",
+                    "failed",
+                    "warning",
+                    finding=Finding(rule_id, "warning", message, [], None, fmt_pct(rate.value), None, [_ev(fact)]),
+                )
             else:
                 yield Check(rule_id, subject + "/rate", "passed")
         if match is None:
@@ -830,11 +1117,20 @@ def performance(ctx: AuditContext) -> Iterator[Check]:
                 yield Check(rule_id, f"{subject}/{key}", "passed")
                 continue
             label = "预算数" if key == "budget" else "执行数"
-            message = (f"情况说明第{fact.span.page}页{fact.subject}{label}为{q.text}，而该项目绩效自评表{label}为"
-                       f"{match[key]}，不一致。")
+            message = (
+                f"情况说明第{fact.span.page}页{fact.subject}{label}为{q.text}，而该项目绩效自评表{label}为"
+                f"{match[key]}，不一致。"
+            )
             ev = Evidence(int(match["page"]), None, match["project"], key, None, match[key])
-            yield Check(rule_id, f"{subject}/{key}", "failed", "error", finding=Finding(
-                rule_id, "error", message, [], match[key], fmt(q.value), diff(q.value, att), [_ev(fact), ev]))
+            yield Check(
+                rule_id,
+                f"{subject}/{key}",
+                "failed",
+                "error",
+                finding=Finding(
+                    rule_id, "error", message, [], match[key], fmt(q.value), diff(q.value, att), [_ev(fact), ev]
+                ),
+            )
 
 
 @rule(
@@ -867,11 +1163,30 @@ def repeated_figure(ctx: AuditContext) -> Iterator[Check]:
         if p.value.quantize(quantum, rounding=ROUND_HALF_UP) == q.value.quantize(quantum, rounding=ROUND_HALF_UP):
             yield Check(rule_id, subject, "passed")
             continue
-        severity = "warning" if Interval.printed(p.value).meets(Interval.printed(q.value)) or abs(
-            p.value - q.value) <= quantum else "error"
-        message = (f"情况说明中“{fact.subject}”在第{prev.span.page}页列为{p.text}，在第{fact.span.page}页列为{q.text}，"
-                   f"两处不一致。")
-        yield Check(rule_id, subject, "failed", severity, finding=Finding(
-            rule_id, severity, message, [], fmt(p.value), fmt(q.value), diff(q.value, p.value), [_ev(prev), _ev(fact)]))
+        severity = (
+            "warning"
+            if Interval.printed(p.value).meets(Interval.printed(q.value)) or abs(p.value - q.value) <= quantum
+            else "error"
+        )
+        message = (
+            f"情况说明中“{fact.subject}”在第{prev.span.page}页列为{p.text}，在第{fact.span.page}页列为{q.text}，"
+            f"两处不一致。"
+        )
+        yield Check(
+            rule_id,
+            subject,
+            "failed",
+            severity,
+            finding=Finding(
+                rule_id,
+                severity,
+                message,
+                [],
+                fmt(p.value),
+                fmt(q.value),
+                diff(q.value, p.value),
+                [_ev(prev), _ev(fact)],
+            ),
+        )
     if not seen:
         yield skipped(rule_id, "narrative", "情况说明中无重复列示的金额")

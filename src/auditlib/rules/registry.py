@@ -6,13 +6,14 @@ id once published never changes meaning, and the audit runs every registered
 rule, so nothing is checked that is not documented and nothing documented is
 left unchecked.
 """
+
 from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from auditlib.findings import Check
+from auditlib.model.findings import Check
 
 FAMILIES = {
     "table": "表内平衡 (within a table)",
@@ -45,7 +46,9 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(rule_id: str, title: str, example: str) -> Callable[[Callable[..., Iterator[Check]]], Callable[..., Iterator[Check]]]:
+def rule(
+    rule_id: str, title: str, example: str
+) -> Callable[[Callable[..., Iterator[Check]]], Callable[..., Iterator[Check]]]:
     """Register a rule function ``f(ctx) -> Iterator[Check]`` under a stable id."""
     if rule_id.split(".", 1)[0] not in FAMILIES:
         raise ValueError(f"rule id {rule_id!r} must start with a family: {sorted(FAMILIES)}")

@@ -1,19 +1,22 @@
 """table.*: identities inside one table."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditlib.findings import Check, Finding, diff, fmt
-from auditlib.money import Interval
+from auditlib.model.findings import Check, Finding, diff, fmt
+from auditlib.model.money import Interval
 from auditlib.rules.context import AuditContext, missing_tables, plain_name, skipped
 from auditlib.rules.registry import rule
 
 CODED = ("income", "expenditure", "general_budget_expenditure", "government_fund", "state_capital")
 
 ROW_PARTS = {
-    "income": ("total", ("fiscal_appropriation", "superior_subsidy", "business", "operating",
-                         "subordinate_remittance", "other")),
+    "income": (
+        "total",
+        ("fiscal_appropriation", "superior_subsidy", "business", "operating", "subordinate_remittance", "other"),
+    ),
     "expenditure": ("total", ("basic", "project", "remittance_to_superior", "operating", "subsidy_to_subordinate")),
     "general_budget_expenditure": ("total", ("basic", "project")),
     "government_fund": ("expenditure_total", ("expenditure_basic", "expenditure_project")),
@@ -50,8 +53,9 @@ def row_identity(ctx: AuditContext) -> Iterator[Check]:
             if not _has_figure(row, [total, *printed]):
                 continue
             subject = f"{tid}/{row.get('code') or plain_name(str(row.get('name')))}/{i}"
-            yield ctx.sum_check("table.row_identity", subject, (tid, i, total), [(tid, i, p) for p in printed],
-                                "各分项之和")
+            yield ctx.sum_check(
+                "table.row_identity", subject, (tid, i, total), [(tid, i, p) for p in printed], "各分项之和"
+            )
 
 
 def _children(codes: list[tuple[int, str]], parent: str) -> list[int]:
@@ -80,15 +84,25 @@ def code_hierarchy(ctx: AuditContext) -> Iterator[Check]:
         top = [i for i, c in codes if len(c) == 3] or [i for i, c in codes if len(c) == 5] or [i for i, c in codes]
         if total is not None and top:
             for col in cols:
-                yield ctx.sum_check("table.code_hierarchy", f"{tid}/合计/{col}", (tid, total, col),
-                                    [(tid, i, col) for i in top], "各类科目之和")
+                yield ctx.sum_check(
+                    "table.code_hierarchy",
+                    f"{tid}/合计/{col}",
+                    (tid, total, col),
+                    [(tid, i, col) for i in top],
+                    "各类科目之和",
+                )
         for i, code in codes:
             kids = _children(codes, code)
             if not kids:
                 continue
             for col in cols:
-                yield ctx.sum_check("table.code_hierarchy", f"{tid}/{code}/{col}", (tid, i, col),
-                                    [(tid, k, col) for k in kids], "下级科目之和")
+                yield ctx.sum_check(
+                    "table.code_hierarchy",
+                    f"{tid}/{code}/{col}",
+                    (tid, i, col),
+                    [(tid, k, col) for k in kids],
+                    "下级科目之和",
+                )
 
 
 def _panel_rows(ctx: AuditContext, tid: str, panel: str) -> list[int]:
@@ -133,14 +147,24 @@ def _two_panel_balance(ctx: AuditContext, tid: str, inc_col: str, exp_col: str, 
     exp_grand = _first(ctx, tid, "expenditure", "总计")
     if inc_total is not None:
         parts = [i for i in _items_before(ctx, tid, "income", inc_total)]
-        yield ctx.sum_check(rule_id, f"{tid}/income/本年收入合计", (tid, inc_total, inc_col),
-                            [(tid, i, inc_col) for i in parts], "各项收入之和")
+        yield ctx.sum_check(
+            rule_id,
+            f"{tid}/income/本年收入合计",
+            (tid, inc_total, inc_col),
+            [(tid, i, inc_col) for i in parts],
+            "各项收入之和",
+        )
     else:
         yield skipped(rule_id, f"{tid}/income/本年收入合计", "未找到“本年收入合计”行")
     if exp_total is not None:
         parts = [i for i in _items_before(ctx, tid, "expenditure", exp_total)]
-        yield ctx.sum_check(rule_id, f"{tid}/expenditure/本年支出合计", (tid, exp_total, exp_col),
-                            [(tid, i, exp_col) for i in parts], "各类支出之和")
+        yield ctx.sum_check(
+            rule_id,
+            f"{tid}/expenditure/本年支出合计",
+            (tid, exp_total, exp_col),
+            [(tid, i, exp_col) for i in parts],
+            "各类支出之和",
+        )
     else:
         yield skipped(rule_id, f"{tid}/expenditure/本年支出合计", "未找到“本年支出合计”行")
     for panel, first_total, grand, col, label in (
@@ -153,8 +177,13 @@ def _two_panel_balance(ctx: AuditContext, tid: str, inc_col: str, exp_col: str, 
         between = [i for i in _panel_rows(ctx, tid, panel) if first_total < i < grand]
         # Fund sub-lines under 年初财政拨款结转和结余 repeat it; count the parent line only.
         between = [i for i in between if not _is_fund_subline(ctx, tid, i)]
-        yield ctx.sum_check(rule_id, f"{tid}/{panel}/总计", (tid, grand, col),
-                            [(tid, first_total, col)] + [(tid, i, col) for i in between], label)
+        yield ctx.sum_check(
+            rule_id,
+            f"{tid}/{panel}/总计",
+            (tid, grand, col),
+            [(tid, first_total, col)] + [(tid, i, col) for i in between],
+            label,
+        )
     if inc_grand is not None and exp_grand is not None:
         yield ctx.equal_check(rule_id, f"{tid}/总计/收支相等", (tid, exp_grand, exp_col), (tid, inc_grand, inc_col))
 
@@ -189,19 +218,38 @@ def fiscal_summary_balance(ctx: AuditContext) -> Iterator[Check]:
             if not _has_figure(ctx.rows(tid)[i], ["total", *funds]):
                 continue
             name = plain_name(str(ctx.rows(tid)[i].get("name")))
-            yield ctx.sum_check(rule_id, f"{tid}/expenditure/{name}/funds", (tid, i, "total"),
-                                [(tid, i, c) for c in funds], "各类资金之和")
+            yield ctx.sum_check(
+                rule_id,
+                f"{tid}/expenditure/{name}/funds",
+                (tid, i, "total"),
+                [(tid, i, c) for c in funds],
+                "各类资金之和",
+            )
     exp_total = _first(ctx, tid, "expenditure", "本年支出合计")
     if exp_total is not None:
         items = _items_before(ctx, tid, "expenditure", exp_total)
         for col in funds:
-            yield ctx.sum_check(rule_id, f"{tid}/expenditure/本年支出合计/{col}", (tid, exp_total, col),
-                                [(tid, i, col) for i in items], "各类支出之和")
+            yield ctx.sum_check(
+                rule_id,
+                f"{tid}/expenditure/本年支出合计/{col}",
+                (tid, exp_total, col),
+                [(tid, i, col) for i in items],
+                "各类支出之和",
+            )
     opening = _first(ctx, tid, "income", "年初财政拨款结转和结余", "年初结转和结余")
-    subs = [i for i in _panel_rows(ctx, tid, "income") if opening is not None and i > opening and _is_fund_subline(ctx, tid, i)]
+    subs = [
+        i
+        for i in _panel_rows(ctx, tid, "income")
+        if opening is not None and i > opening and _is_fund_subline(ctx, tid, i)
+    ]
     if opening is not None and subs:
-        yield ctx.sum_check(rule_id, f"{tid}/income/年初结转和结余/funds", (tid, opening, "amount"),
-                            [(tid, i, "amount") for i in subs], "分资金年初结转和结余之和")
+        yield ctx.sum_check(
+            rule_id,
+            f"{tid}/income/年初结转和结余/funds",
+            (tid, opening, "amount"),
+            [(tid, i, "amount") for i in subs],
+            "分资金年初结转和结余之和",
+        )
 
 
 @rule(
@@ -233,13 +281,28 @@ def fund_balance(ctx: AuditContext) -> Iterator[Check]:
             meets = (Interval.printed(c) + Interval.printed(e)).meets(Interval.printed(o) + Interval.printed(inc))
             severity = "info" if meets else "error"
             unit = ctx.unit(tid)
-            message = (f"{ctx.where((tid, i, 'closing_balance'))}为{fmt(c) or '空'}{unit}，按年初＋本年收入－本年支出"
-                       f"计算为{fmt(Decimal(expected))}{unit}，差额{diff(c, Decimal(expected))}{unit}，"
-                       f"{'在尾数误差范围内' if meets else '超出尾数误差范围'}。")
+            message = (
+                f"{ctx.where((tid, i, 'closing_balance'))}为{fmt(c) or '空'}{unit}，按年初＋本年收入－本年支出"
+                f"计算为{fmt(Decimal(expected))}{unit}，差额{diff(c, Decimal(expected))}{unit}，"
+                f"{'在尾数误差范围内' if meets else '超出尾数误差范围'}。"
+            )
             refs = [(tid, i, k) for k in cols]
-            yield Check(rule_id, subject, "failed", severity, finding=Finding(
-                rule_id, severity, message, [tid], fmt(Decimal(expected)), fmt(c), diff(c, Decimal(expected)),
-                [ctx.evidence(r) for r in refs]))
+            yield Check(
+                rule_id,
+                subject,
+                "failed",
+                severity,
+                finding=Finding(
+                    rule_id,
+                    severity,
+                    message,
+                    [tid],
+                    fmt(Decimal(expected)),
+                    fmt(c),
+                    diff(c, Decimal(expected)),
+                    [ctx.evidence(r) for r in refs],
+                ),
+            )
 
 
 @rule(
@@ -262,12 +325,22 @@ def three_public(ctx: AuditContext) -> Iterator[Check]:
         for stage in ("budget", "actual"):
             total, parts = f"{stage}_total", [f"{stage}_abroad", f"{stage}_vehicle_subtotal", f"{stage}_reception"]
             if ctx.printed(tid, total) and all(ctx.printed(tid, p) for p in parts):
-                yield ctx.sum_check(rule_id, f"{tid}/{i}/{stage}/total", (tid, i, total),
-                                    [(tid, i, p) for p in parts], "因公出国（境）费、公务用车购置及运行维护费、公务接待费之和")
+                yield ctx.sum_check(
+                    rule_id,
+                    f"{tid}/{i}/{stage}/total",
+                    (tid, i, total),
+                    [(tid, i, p) for p in parts],
+                    "因公出国（境）费、公务用车购置及运行维护费、公务接待费之和",
+                )
             sub, vparts = f"{stage}_vehicle_subtotal", [f"{stage}_vehicle_purchase", f"{stage}_vehicle_operation"]
             if ctx.printed(tid, sub) and all(ctx.printed(tid, p) for p in vparts):
-                yield ctx.sum_check(rule_id, f"{tid}/{i}/{stage}/vehicle", (tid, i, sub),
-                                    [(tid, i, p) for p in vparts], "公务用车购置费与运行维护费之和")
+                yield ctx.sum_check(
+                    rule_id,
+                    f"{tid}/{i}/{stage}/vehicle",
+                    (tid, i, sub),
+                    [(tid, i, p) for p in vparts],
+                    "公务用车购置费与运行维护费之和",
+                )
 
 
 PERSONNEL = ("301", "303")
@@ -292,13 +365,19 @@ def basic_detail(ctx: AuditContext) -> Iterator[Check]:
     for code, i in sorted(classes.items()):
         kids = [k for k, c in codes if len(c) == 5 and c.startswith(code)]
         if kids:
-            yield ctx.sum_check(rule_id, f"{tid}/{code}", (tid, i, "amount"), [(tid, k, "amount") for k in kids],
-                                "下级科目之和")
+            yield ctx.sum_check(
+                rule_id, f"{tid}/{code}", (tid, i, "amount"), [(tid, k, "amount") for k in kids], "下级科目之和"
+            )
     for label, group in (("人员经费", PERSONNEL), ("公用经费", PUBLIC)):
         footer = ctx.find(tid, contains=f"{label}合计")
         if footer is None:
             yield skipped(rule_id, f"{tid}/{label}合计", f"未列示{label}合计")
             continue
         parts = [classes[c] for c in group if c in classes]
-        yield ctx.sum_check(rule_id, f"{tid}/{label}合计", (tid, footer, "amount"),
-                            [(tid, k, "amount") for k in parts], f"{label}各类科目之和")
+        yield ctx.sum_check(
+            rule_id,
+            f"{tid}/{label}合计",
+            (tid, footer, "amount"),
+            [(tid, k, "amount") for k in parts],
+            f"{label}各类科目之和",
+        )

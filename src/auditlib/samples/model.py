@@ -4,6 +4,7 @@ Why: the description is the single source of truth for a sample PDF. The same
 function that tells the renderer what to print tells the tests what the
 extractor must read back (the ground truth), so they cannot drift apart.
 """
+
 from __future__ import annotations
 
 import copy
@@ -13,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from auditlib.money import parse_amount
-from auditlib.schema import SHANGHAI_ORDER, TABLE_IDS, TABLES, WUHAN_ORDER, csv_columns
+from auditlib.model.money import parse_amount
+from auditlib.profiles.final_accounts import SHANGHAI_ORDER, TABLE_IDS, TABLES, WUHAN_ORDER, csv_columns
 
 DEFAULT_STYLE: dict[str, Any] = {
     "order": "wuhan",

@@ -15,15 +15,17 @@ Spec format (YAML or JSON)::
 
 Amount changes default to +1.00 in the printed unit, outside any rounding band.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
-from auditlib.money import format_plain, format_printed, parse_amount
+from auditlib.model.money import format_plain, format_printed, parse_amount
+from auditlib.profiles.final_accounts import TABLES
 from auditlib.samples.model import canonical_rows, clone, printed_columns, validate
-from auditlib.schema import TABLES
 
 
 class MutationError(ValueError):
@@ -180,9 +182,14 @@ def _edit_text(dept: dict[str, Any], m: dict[str, Any], change: Callable[[str], 
                 new_find = change(find)
                 if new_find == find:
                     raise MutationError(f"mutation leaves {find!r} unchanged")
-                block["text"] = text[:offset] + new_find + text[offset + len(find):]
-                return {"block": index, "old": find, "new": new_find, "context": context,
-                        "new_context": context.replace(find, new_find, 1)}
+                block["text"] = text[:offset] + new_find + text[offset + len(find) :]
+                return {
+                    "block": index,
+                    "old": find,
+                    "new": new_find,
+                    "context": context,
+                    "new_context": context.replace(find, new_find, 1),
+                }
             start = pos + 1
     raise MutationError(f"text {context!r} occurs {seen} times, not {occurrence}")
 
@@ -205,7 +212,7 @@ def _shift_number(text: str, delta: Decimal) -> str:
     else:
         new = new.to_integral_value() if delta == delta.to_integral_value() else new
     out = format_printed(new) if "," in raw else format_plain(new)
-    return text[: mt.start()] + out + text[mt.end():]
+    return text[: mt.start()] + out + text[mt.end() :]
 
 
 def op_narrative_amount(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ subset; this renderer reproduces those traits so extraction is tested against
 what it will meet. Output is byte-identical for the same description
 (reportlab's ``invariant`` mode fixes dates and document ids).
 """
+
 from __future__ import annotations
 
 import os
@@ -33,9 +34,9 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from auditlib.money import format_printed, parse_amount
+from auditlib.model.money import format_printed, parse_amount
+from auditlib.profiles.final_accounts import TABLES
 from auditlib.samples.model import printed_columns, table_order
-from auditlib.schema import TABLES
 
 FONT = "SampleCJK"
 FONT_CANDIDATES = (
@@ -48,8 +49,6 @@ LANDSCAPE = landscape(A4)
 MARGIN = 18 * mm
 TABLE_MARGIN = 12 * mm
 TABLE_FONT_SIZE = 7.5
-
-_CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
 class FontMissing(RuntimeError):
@@ -257,6 +256,7 @@ def _two_panel_table(dept: dict[str, Any], tid: str) -> Grid:
     rows = dept["tables"][tid].get("rows", [])
     inc = [r for r in rows if r.get("panel") == "income"]
     exp = [r for r in rows if r.get("panel") == "expenditure"]
+
     # Footer lines (本年收入合计 | 本年支出合计 …) face each other, as in real reports:
     # the shorter item list is padded with blank lines before its footer.
     def footer_at(panel: list[dict[str, Any]]) -> int:
@@ -359,7 +359,9 @@ def _three_public_table(dept: dict[str, Any]) -> Grid:
     if layout == "alternating":
         g.add([P("财政拨款“三公”经费")] + [""] * 11)
         g.span(0, 0, 0, 11)
-        r1 = g.add([P("合计"), "", P("因公出国（境）费"), "", P("公务用车购置及运行费")] + [""] * 5 + [P("公务接待费"), ""])
+        r1 = g.add(
+            [P("合计"), "", P("因公出国（境）费"), "", P("公务用车购置及运行费")] + [""] * 5 + [P("公务接待费"), ""]
+        )
         g.span(r1, 0, r1 + 1, 1)
         g.span(r1, 2, r1 + 1, 3)
         g.span(r1, 4, r1, 9)
@@ -516,12 +518,23 @@ def _attachment_flowables(att: dict[str, Any]) -> list[Any]:
         r = g.add([C("预算执行情况（万元）"), "", "", C("预算数（A）"), C("执行数（B）"), C("执行率（B/A）")])
         g.span(r, 0, r + 1, 0)
         g.span(r, 1, r, 2)
-        r2 = g.add(["", C(budget.get("label", "")), "", C(budget.get("budget", "")), C(budget.get("actual", "")), C(budget.get("rate", ""))])
+        r2 = g.add(
+            [
+                "",
+                C(budget.get("label", "")),
+                "",
+                C(budget.get("budget", "")),
+                C(budget.get("actual", "")),
+                C(budget.get("rate", "")),
+            ]
+        )
         g.span(r2, 1, r2, 2)
     for goal in att.get("goals", []):
         r = g.add([C(goal.get("name", "")), L(goal.get("text", "")), "", "", "", ""])
         g.span(r, 1, r, 5)
-        g.add([C(h) for h in ("年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）")])
+        g.add(
+            [C(h) for h in ("年度绩效指标", "一级指标", "二级指标", "三级指标", "年初目标值（A）", "实际完成值（B）")]
+        )
         for ind in goal.get("indicators", []):
             g.add([""] + [C(x) for x in ind])
     for label, text in att.get("closing", []):
@@ -652,8 +665,18 @@ def render_pdf(dept: dict[str, Any], out: str | Path) -> Path:
     lw, lh = LANDSCAPE
     doc.addPageTemplates(
         [
-            PageTemplate("portrait", [Frame(MARGIN, MARGIN, pw - 2 * MARGIN, ph - 2 * MARGIN, id="p")], onPage=_page_number, pagesize=PORTRAIT),
-            PageTemplate("landscape", [Frame(TABLE_MARGIN, TABLE_MARGIN, lw - 2 * TABLE_MARGIN, lh - 2 * TABLE_MARGIN, id="l")], onPage=_page_number, pagesize=LANDSCAPE),
+            PageTemplate(
+                "portrait",
+                [Frame(MARGIN, MARGIN, pw - 2 * MARGIN, ph - 2 * MARGIN, id="p")],
+                onPage=_page_number,
+                pagesize=PORTRAIT,
+            ),
+            PageTemplate(
+                "landscape",
+                [Frame(TABLE_MARGIN, TABLE_MARGIN, lw - 2 * TABLE_MARGIN, lh - 2 * TABLE_MARGIN, id="l")],
+                onPage=_page_number,
+                pagesize=LANDSCAPE,
+            ),
         ]
     )
     doc.build(build_story(dept))

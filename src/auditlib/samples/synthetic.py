@@ -15,6 +15,7 @@ is computed here with Decimal, never typed. Amounts that a fixed-seed
 Run ``python -m auditlib.samples.synthetic`` to (re)write
 ``samples/departments/sample-*.yaml``.
 """
+
 from __future__ import annotations
 
 import random
@@ -142,41 +143,110 @@ KUAN_NAMES: dict[str, str] = {
 
 #: 经济分类 (seed list, Wuhan spelling with ASCII parentheses).
 ECON_CLASSES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    ("301", "工资福利支出", (
-        ("30101", "基本工资"), ("30102", "津贴补贴"), ("30103", "奖金"), ("30106", "伙食补助费"),
-        ("30107", "绩效工资"), ("30108", "机关事业单位基本养老保险缴费"), ("30109", "职业年金缴费"),
-        ("30110", "职工基本医疗保险缴费"), ("30111", "公务员医疗补助缴费"), ("30112", "其他社会保障缴费"),
-        ("30113", "住房公积金"), ("30114", "医疗费"), ("30199", "其他工资福利支出"),
-    )),
-    ("303", "对个人和家庭的补助", (
-        ("30301", "离休费"), ("30302", "退休费"), ("30303", "退职(役)费"), ("30304", "抚恤金"),
-        ("30305", "生活补助"), ("30306", "救济费"), ("30307", "医疗费补助"), ("30308", "助学金"),
-        ("30309", "奖励金"), ("30310", "个人农业生产补贴"), ("30311", "代缴社会保险费"),
-        ("30399", "其他对个人和家庭的补助"),
-    )),
-    ("302", "商品和服务支出", (
-        ("30201", "办公费"), ("30202", "印刷费"), ("30203", "咨询费"), ("30204", "手续费"),
-        ("30205", "水费"), ("30206", "电费"), ("30207", "邮电费"), ("30208", "取暖费"),
-        ("30209", "物业管理费"), ("30211", "差旅费"), ("30212", "因公出国(境)费用"),
-        ("30213", "维修(护)费"), ("30214", "租赁费"), ("30215", "会议费"), ("30216", "培训费"),
-        ("30217", "公务接待费"), ("30218", "专用材料费"), ("30224", "被装购置费"),
-        ("30225", "专用燃料费"), ("30226", "劳务费"), ("30227", "委托业务费"), ("30228", "工会经费"),
-        ("30229", "福利费"), ("30231", "公务用车运行维护费"), ("30239", "其他交通费用"),
-        ("30240", "税金及附加费用"), ("30299", "其他商品和服务支出"),
-    )),
+    (
+        "301",
+        "工资福利支出",
+        (
+            ("30101", "基本工资"),
+            ("30102", "津贴补贴"),
+            ("30103", "奖金"),
+            ("30106", "伙食补助费"),
+            ("30107", "绩效工资"),
+            ("30108", "机关事业单位基本养老保险缴费"),
+            ("30109", "职业年金缴费"),
+            ("30110", "职工基本医疗保险缴费"),
+            ("30111", "公务员医疗补助缴费"),
+            ("30112", "其他社会保障缴费"),
+            ("30113", "住房公积金"),
+            ("30114", "医疗费"),
+            ("30199", "其他工资福利支出"),
+        ),
+    ),
+    (
+        "303",
+        "对个人和家庭的补助",
+        (
+            ("30301", "离休费"),
+            ("30302", "退休费"),
+            ("30303", "退职(役)费"),
+            ("30304", "抚恤金"),
+            ("30305", "生活补助"),
+            ("30306", "救济费"),
+            ("30307", "医疗费补助"),
+            ("30308", "助学金"),
+            ("30309", "奖励金"),
+            ("30310", "个人农业生产补贴"),
+            ("30311", "代缴社会保险费"),
+            ("30399", "其他对个人和家庭的补助"),
+        ),
+    ),
+    (
+        "302",
+        "商品和服务支出",
+        (
+            ("30201", "办公费"),
+            ("30202", "印刷费"),
+            ("30203", "咨询费"),
+            ("30204", "手续费"),
+            ("30205", "水费"),
+            ("30206", "电费"),
+            ("30207", "邮电费"),
+            ("30208", "取暖费"),
+            ("30209", "物业管理费"),
+            ("30211", "差旅费"),
+            ("30212", "因公出国(境)费用"),
+            ("30213", "维修(护)费"),
+            ("30214", "租赁费"),
+            ("30215", "会议费"),
+            ("30216", "培训费"),
+            ("30217", "公务接待费"),
+            ("30218", "专用材料费"),
+            ("30224", "被装购置费"),
+            ("30225", "专用燃料费"),
+            ("30226", "劳务费"),
+            ("30227", "委托业务费"),
+            ("30228", "工会经费"),
+            ("30229", "福利费"),
+            ("30231", "公务用车运行维护费"),
+            ("30239", "其他交通费用"),
+            ("30240", "税金及附加费用"),
+            ("30299", "其他商品和服务支出"),
+        ),
+    ),
     ("307", "债务利息及费用支出", (("30701", "国内债务付息"), ("30702", "国外债务付息"))),
-    ("310", "资本性支出", (
-        ("31001", "房屋建筑物购建"), ("31002", "办公设备购置"), ("31003", "专用设备购置"),
-        ("31005", "基础设施建设"), ("31006", "大型修缮"), ("31007", "信息网络及软件购置更新"),
-        ("31008", "物资储备"), ("31009", "土地补偿"), ("31010", "安置补助"),
-        ("31011", "地上附着物和青苗补偿"), ("31012", "拆迁补偿"), ("31013", "公务用车购置"),
-        ("31019", "其他交通工具购置"), ("31021", "文物和陈列品购置"), ("31022", "无形资产购置"),
-        ("31099", "其他资本性支出"),
-    )),
-    ("399", "其他支出", (
-        ("39907", "国家赔偿费用支出"), ("39908", "对民间非营利组织和群众性自治组织补贴"),
-        ("39909", "经常性赠与"), ("39910", "资本性赠与"), ("39999", "其他支出"),
-    )),
+    (
+        "310",
+        "资本性支出",
+        (
+            ("31001", "房屋建筑物购建"),
+            ("31002", "办公设备购置"),
+            ("31003", "专用设备购置"),
+            ("31005", "基础设施建设"),
+            ("31006", "大型修缮"),
+            ("31007", "信息网络及软件购置更新"),
+            ("31008", "物资储备"),
+            ("31009", "土地补偿"),
+            ("31010", "安置补助"),
+            ("31011", "地上附着物和青苗补偿"),
+            ("31012", "拆迁补偿"),
+            ("31013", "公务用车购置"),
+            ("31019", "其他交通工具购置"),
+            ("31021", "文物和陈列品购置"),
+            ("31022", "无形资产购置"),
+            ("31099", "其他资本性支出"),
+        ),
+    ),
+    (
+        "399",
+        "其他支出",
+        (
+            ("39907", "国家赔偿费用支出"),
+            ("39908", "对民间非营利组织和群众性自治组织补贴"),
+            ("39909", "经常性赠与"),
+            ("39910", "资本性赠与"),
+            ("39999", "其他支出"),
+        ),
+    ),
 )
 #: Shanghai prints 301, 303, 302 and a shorter 310 (no 307, no 399).
 SHANGHAI_310 = ("31001", "31002", "31003", "31007", "31013", "31019", "31021", "31022", "31099")
@@ -242,14 +312,24 @@ REASONS = {
 
 VEHICLE_TYPES = {
     "wuhan": (
-        ("leader", "副部(省)级及以上领导用车"), ("head", "主要负责人用车"), ("confidential", "机要通信用车"),
-        ("emergency", "应急保障用车"), ("enforcement", "执法执勤用车"), ("special", "特种专业技术用车"),
-        ("retired", "离退休干部服务用车"), ("other", "其他用车"),
+        ("leader", "副部(省)级及以上领导用车"),
+        ("head", "主要负责人用车"),
+        ("confidential", "机要通信用车"),
+        ("emergency", "应急保障用车"),
+        ("enforcement", "执法执勤用车"),
+        ("special", "特种专业技术用车"),
+        ("retired", "离退休干部服务用车"),
+        ("other", "其他用车"),
     ),
     "shanghai": (
-        ("leader", "部级领导干部用车"), ("head", "主要领导干部用车"), ("confidential", "机要通信用车"),
-        ("emergency", "应急保障用车"), ("enforcement", "执法执勤用车"), ("special", "特种专业技术用车"),
-        ("retired", "离退休干部用车"), ("other", "其他用车"),
+        ("leader", "部级领导干部用车"),
+        ("head", "主要领导干部用车"),
+        ("confidential", "机要通信用车"),
+        ("emergency", "应急保障用车"),
+        ("enforcement", "执法执勤用车"),
+        ("special", "特种专业技术用车"),
+        ("retired", "离退休干部用车"),
+        ("other", "其他用车"),
     ),
 }
 
@@ -536,10 +616,6 @@ class Model:
         return self.gb_closing + self.fund_closing("gf") + self.fund_closing("sc")
 
     @property
-    def fiscal_spending(self) -> Decimal:
-        return self.gb_total + self.fund_total("gf") + self.fund_total("sc")
-
-    @property
     def fiscal_grand_total(self) -> Decimal:
         return self.fiscal_income + self.fiscal_opening
 
@@ -671,9 +747,11 @@ def _cell(row: dict[str, Any], col: str, value: Decimal, zero: bool = False) -> 
         row[col] = s(value)
 
 
-def hierarchy_rows(m: Model, items: list[Item], columns: dict[str, Any],
-                   zero_cols: tuple[str, ...] = (), total_last: bool = False) -> list[dict[str, Any]]:
+def hierarchy_rows(
+    m: Model, items: list[Item], columns: dict[str, Any], zero_cols: tuple[str, ...] = (), total_last: bool = False
+) -> list[dict[str, Any]]:
     """合计, then per 类: 类 row, per 款: 款 row and its 项 rows; every total a sum of leaves."""
+
     def row(code: str, name: str, group: list[Item]) -> dict[str, Any]:
         r: dict[str, Any] = {"code": code, "name": name}
         for col, fn in columns.items():
@@ -693,8 +771,9 @@ def hierarchy_rows(m: Model, items: list[Item], columns: dict[str, Any],
 
 
 def summary_table(m: Model) -> dict[str, Any]:
-    by_cls = {cls: m.sum_items(lambda it: it.total, [it for it in m.items if it.cls == cls])
-              for cls, _ in SUMMARY_CLASSES}
+    by_cls = {
+        cls: m.sum_items(lambda it: it.total, [it for it in m.items if it.cls == cls]) for cls, _ in SUMMARY_CLASSES
+    }
     use_name = "使用非财政拨款结余和专用结余" if m.region == "wuhan" else "使用非财政拨款结余（含专用结余）"
     income_lines = [
         ("一、一般公共预算财政拨款收入", m.gb_income),
@@ -712,8 +791,9 @@ def summary_table(m: Model) -> dict[str, Any]:
         ("年初结转和结余", {"amount": m.opening}),
         ("总计", {"amount": m.grand_total}),
     ]
-    expenditure = [(f"{cn_index(i + 1)}、{name}", {"amount": by_cls[code]})
-                   for i, (code, name) in enumerate(SUMMARY_CLASSES)]
+    expenditure = [
+        (f"{cn_index(i + 1)}、{name}", {"amount": by_cls[code]}) for i, (code, name) in enumerate(SUMMARY_CLASSES)
+    ]
     n = len(expenditure)
     expenditure += [
         ("本年支出合计", {"amount": m.spending}),
@@ -721,15 +801,32 @@ def summary_table(m: Model) -> dict[str, Any]:
         ("年末结转和结余", {"amount": m.closing}),
         ("总计", {"amount": m.grand_total}),
     ]
-    rows = _summary_rows(m, income, expenditure, n_main=len(income_lines), n_classes=n,
-                         income_total_filler=True, expenditure_fill_count=1)
-    note = ("注：1. 本表反映部门本年度的总收支和年末结转结余情况。2. 本套报表金额单位转换时可能存在尾数误差。"
-            if m.region == "wuhan" else "注：本表反映部门本年度的总收支和年末结转结余情况。")
+    rows = _summary_rows(
+        m,
+        income,
+        expenditure,
+        n_main=len(income_lines),
+        n_classes=n,
+        income_total_filler=True,
+        expenditure_fill_count=1,
+    )
+    note = (
+        "注：1. 本表反映部门本年度的总收支和年末结转结余情况。2. 本套报表金额单位转换时可能存在尾数误差。"
+        if m.region == "wuhan"
+        else "注：本表反映部门本年度的总收支和年末结转结余情况。"
+    )
     return {"note": note, "rows": rows}
 
 
-def _summary_rows(m: Model, income: list, expenditure: list, n_main: int, n_classes: int,
-                  income_total_filler: bool, expenditure_fill_count: int) -> list[dict[str, Any]]:
+def _summary_rows(
+    m: Model,
+    income: list,
+    expenditure: list,
+    n_main: int,
+    n_classes: int,
+    income_total_filler: bool,
+    expenditure_fill_count: int,
+) -> list[dict[str, Any]]:
     """Both two-panel tables, laid out as the seed does in Wuhan style.
 
     Wuhan: the income panel's first lines are followed by filler lines up to
@@ -807,11 +904,20 @@ def fiscal_summary_table(m: Model) -> dict[str, Any]:
         ("年末财政拨款结转和结余", by_fund(closing)),
         ("总计", by_fund({f: spent[f] + closing[f] for f in funds})),
     ]
-    rows = _summary_rows(m, income, expenditure, n_main=3, n_classes=len(SUMMARY_CLASSES),
-                         income_total_filler=False, expenditure_fill_count=3)
+    rows = _summary_rows(
+        m,
+        income,
+        expenditure,
+        n_main=3,
+        n_classes=len(SUMMARY_CLASSES),
+        income_total_filler=False,
+        expenditure_fill_count=3,
+    )
     if m.region == "wuhan":
-        note = ("注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的"
-                "总收支和年末结转结余情况。")
+        note = (
+            "注：本表反映部门本年度一般公共预算财政拨款、政府性基金预算财政拨款和国有资本经营预算财政拨款的"
+            "总收支和年末结转结余情况。"
+        )
     else:
         note = "注：本表反映部门本年度财政拨款总收支和结转结余情况。"
     return {"note": note, "rows": rows}
@@ -839,16 +945,21 @@ def general_budget_table(m: Model) -> dict[str, Any]:
     items = [it for it in m.items if it.gb_total]
     cols = {"total": lambda it: it.gb_total, "basic": lambda it: it.gb_basic, "project": lambda it: it.gb_project}
     zero = ("basic", "project") if m.spec.get("zero_cells") else ()
-    return {"note": "注：本表反映部门本年度一般公共预算财政拨款支出情况。",
-            "rows": hierarchy_rows(m, items, cols, zero_cols=zero, total_last=m.region == "shanghai")}
+    return {
+        "note": "注：本表反映部门本年度一般公共预算财政拨款支出情况。",
+        "rows": hierarchy_rows(m, items, cols, zero_cols=zero, total_last=m.region == "shanghai"),
+    }
 
 
 def basic_detail_table(m: Model) -> dict[str, Any]:
     zero = bool(m.spec.get("zero_cells"))
     classes = {code: (name, items) for code, name, items in m.econ_classes}
     # An empty heading continues the heading of the panel before it (公用经费 spans panels 2 and 3).
-    layout = ([("人员经费", ("301", "303")), ("公用经费", ("302",)), ("", ("307", "310", "399"))]
-              if m.region == "wuhan" else [("人员经费", ("301", "303")), ("公用经费", ("302", "310"))])
+    layout = (
+        [("人员经费", ("301", "303")), ("公用经费", ("302",)), ("", ("307", "310", "399"))]
+        if m.region == "wuhan"
+        else [("人员经费", ("301", "303")), ("公用经费", ("302", "310"))]
+    )
     panels = []
     for heading, codes in layout:
         rows = []
@@ -865,8 +976,7 @@ def basic_detail_table(m: Model) -> dict[str, Any]:
     table: dict[str, Any] = {
         "note": "注：本表反映部门本年度一般公共预算财政拨款基本支出明细情况。",
         "panels": panels,
-        "footer": [{"name": "人员经费合计", "amount": s(m.personnel)},
-                   {"name": "公用经费合计", "amount": s(m.public)}],
+        "footer": [{"name": "人员经费合计", "amount": s(m.personnel)}, {"name": "公用经费合计", "amount": s(m.public)}],
     }
     if m.region == "shanghai":
         table["title"] = "一般公共预算财政拨款基本支出决算表"
@@ -894,8 +1004,11 @@ def fund_table(m: Model, which: str) -> dict[str, Any]:
     if which == "sc" and full:
         table["title"] = "国有资本经营预算财政拨款收入支出决算表"
     if m.region == "wuhan":
-        table["note"] = (f"注：本表反映部门本年度{fund_name}收入、支出及结转和结余情况。" if full
-                         else f"注：本表反映部门本年度{fund_name}支出情况。")
+        table["note"] = (
+            f"注：本表反映部门本年度{fund_name}收入、支出及结转和结余情况。"
+            if full
+            else f"注：本表反映部门本年度{fund_name}支出情况。"
+        )
     else:
         table["note"] = f"注：本表反映部门本年度{fund_name}收入支出及结转和结余情况。"
     if items:
@@ -913,8 +1026,10 @@ def three_public_table(m: Model) -> dict[str, Any]:
     tp = m.spec["three_public"]
     table: dict[str, Any] = {"layout": tp["layout"]}
     if m.region == "wuhan":
-        table["note"] = ("注：本表反映部门本年度财政拨款“三公”经费支出预决算情况。其中，预算数为“三公”经费全年预算数，"
-                         "反映按规定程序调整后的预算数；决算数是包括当年财政拨款和以前年度结转资金安排的实际支出。")
+        table["note"] = (
+            "注：本表反映部门本年度财政拨款“三公”经费支出预决算情况。其中，预算数为“三公”经费全年预算数，"
+            "反映按规定程序调整后的预算数；决算数是包括当年财政拨款和以前年度结转资金安排的实际支出。"
+        )
     else:
         table["note"] = "注：本表反映部门本年度“三公”经费支出预决算情况。"
     if m.three_total("budget") == 0 and m.three_total("actual") == 0:
@@ -995,53 +1110,78 @@ class Writer:
         ch = self.change(m.grand_total, prev)
         if self.wuhan:
             verb = "持平" if ch == "持平" else f"各{ch}"
-            return [f"{self.y}年度收、支总计{self.amt(m.grand_total)}。与{self.py}年度相比，收、支总计{verb}，"
-                    f"主要原因是{self.reason('total')}。"]
-        return [f"{self.dept}{self.y}年度收入支出总计{self.amt(m.grand_total)}。与{self.py}年度相比，"
-                f"收入支出总计{ch}。主要原因：{self.reason('total')}。"]
+            return [
+                f"{self.y}年度收、支总计{self.amt(m.grand_total)}。与{self.py}年度相比，收、支总计{verb}，"
+                f"主要原因是{self.reason('total')}。"
+            ]
+        return [
+            f"{self.dept}{self.y}年度收入支出总计{self.amt(m.grand_total)}。与{self.py}年度相比，"
+            f"收入支出总计{ch}。主要原因：{self.reason('total')}。"
+        ]
 
     def income(self) -> list[str]:
         m = self.m
         parts = [("财政拨款收入", m.fiscal_income), ("事业收入", m.business), ("其他收入", m.other)]
         prev = m.prev("income", m.income_total)
         if self.wuhan:
-            return [f"{self.y}年度收入合计{self.amt(m.income_total)}，与{self.py}年度相比，收入合计"
-                    f"{self.change(m.income_total, prev)}，主要原因是{self.reason('total')}。其中："
-                    + self.shares(parts, m.income_total, "占本年收入") + "。"]
-        return [f"本年收入合计{self.amt(m.income_total)}，与{self.py}年度相比，收入合计"
-                f"{self.change(m.income_total, prev)}。其中：" + self.shares(parts, m.income_total) + "。"]
+            return [
+                f"{self.y}年度收入合计{self.amt(m.income_total)}，与{self.py}年度相比，收入合计"
+                f"{self.change(m.income_total, prev)}，主要原因是{self.reason('total')}。其中："
+                + self.shares(parts, m.income_total, "占本年收入")
+                + "。"
+            ]
+        return [
+            f"本年收入合计{self.amt(m.income_total)}，与{self.py}年度相比，收入合计"
+            f"{self.change(m.income_total, prev)}。其中：" + self.shares(parts, m.income_total) + "。"
+        ]
 
     def expenditure(self) -> list[str]:
         m = self.m
         parts = [("基本支出", m.basic), ("项目支出", m.project)]
         prev = m.prev("expenditure", m.spending)
         if self.wuhan:
-            return [f"{self.y}年度支出合计{self.amt(m.spending)}，与{self.py}年度相比，支出合计"
-                    f"{self.change(m.spending, prev)}，主要原因是{self.reason('total')}。其中："
-                    + self.shares(parts, m.spending, "占本年支出") + "。"]
-        return [f"本年支出合计{self.amt(m.spending)}，与{self.py}年度相比，支出合计"
-                f"{self.change(m.spending, prev)}。其中：" + self.shares(parts, m.spending) + "。"]
+            return [
+                f"{self.y}年度支出合计{self.amt(m.spending)}，与{self.py}年度相比，支出合计"
+                f"{self.change(m.spending, prev)}，主要原因是{self.reason('total')}。其中："
+                + self.shares(parts, m.spending, "占本年支出")
+                + "。"
+            ]
+        return [
+            f"本年支出合计{self.amt(m.spending)}，与{self.py}年度相比，支出合计"
+            f"{self.change(m.spending, prev)}。其中：" + self.shares(parts, m.spending) + "。"
+        ]
 
     def fiscal(self) -> list[str]:
         m = self.m
         total = m.fiscal_grand_total
         ch = self.change(total, m.prev("fiscal", total))
         gb_prev = m.prev("gb_income", m.gb_income)
-        funds = [("一般公共预算财政拨款收入", m.gb_income), ("政府性基金预算财政拨款收入", m.fund_sum("gf", "income")),
-                 ("国有资本经营预算财政拨款收入", m.fund_sum("sc", "income"))]
+        funds = [
+            ("一般公共预算财政拨款收入", m.gb_income),
+            ("政府性基金预算财政拨款收入", m.fund_sum("gf", "income")),
+            ("国有资本经营预算财政拨款收入", m.fund_sum("sc", "income")),
+        ]
         listed = "；".join(f"{n}{self.amt(v)}" for n, v in funds if v)
         if self.wuhan:
             verb = "持平" if ch == "持平" else f"各{ch}"
-            out = [f"{self.y}年度财政拨款收、支总计{self.amt(total)}。与{self.py}年度相比，财政拨款收、支总计{verb}。"
-                   f"主要原因是{self.reason('fiscal')}。"]
+            out = [
+                f"{self.y}年度财政拨款收、支总计{self.amt(total)}。与{self.py}年度相比，财政拨款收、支总计{verb}。"
+                f"主要原因是{self.reason('fiscal')}。"
+            ]
         else:
-            out = [f"{self.dept}{self.y}年度财政拨款收入支出总计{self.amt(total)}。与{self.py}年度相比，"
-                   f"财政拨款收入支出总计{ch}。主要原因：{self.reason('fiscal')}。"]
-        out.append(f"{self.y}年度财政拨款收入{self.amt(m.fiscal_income)}，其中：{listed}。一般公共预算财政拨款收入比"
-                   f"{self.py}年度决算数{self.change(m.gb_income, gb_prev)}。")
+            out = [
+                f"{self.dept}{self.y}年度财政拨款收入支出总计{self.amt(total)}。与{self.py}年度相比，"
+                f"财政拨款收入支出总计{ch}。主要原因：{self.reason('fiscal')}。"
+            ]
+        out.append(
+            f"{self.y}年度财政拨款收入{self.amt(m.fiscal_income)}，其中：{listed}。一般公共预算财政拨款收入比"
+            f"{self.py}年度决算数{self.change(m.gb_income, gb_prev)}。"
+        )
         if m.fiscal_opening or m.fiscal_closing:
-            out.append(f"年初财政拨款结转和结余{self.amt(m.fiscal_opening)}，年末财政拨款结转和结余"
-                       f"{self.amt(m.fiscal_closing)}。")
+            out.append(
+                f"年初财政拨款结转和结余{self.amt(m.fiscal_opening)}，年末财政拨款结转和结余"
+                f"{self.amt(m.fiscal_closing)}。"
+            )
         return out
 
     def _rate_sentence(self, budget: Decimal, actual: Decimal, reason: str) -> str:
@@ -1051,7 +1191,7 @@ class Writer:
         else:
             head = f"年初预算为{self.amt(budget)}，支出决算为{self.amt(actual)}"
         if budget == 0:
-            return (f"{head}，因年初未安排预算，不计算完成率。决算数大于年初预算数的主要原因是{reason}。")
+            return f"{head}，因年初未安排预算，不计算完成率。决算数大于年初预算数的主要原因是{reason}。"
         rate = f"完成年初预算的{self.pct(actual, budget)}"
         if actual == budget:
             return f"{head}，{rate}，决算数与年初预算数持平。"
@@ -1068,22 +1208,27 @@ class Writer:
         m = self.m
         gb = m.gb_total
         out = ["（一）一般公共预算财政拨款支出决算总体情况"]
-        out.append(f"{self.y}年度一般公共预算财政拨款支出{self.amt(gb)}，占本年支出合计的{self.pct(gb, m.spending)}。"
-                   f"与{self.py}年度相比，一般公共预算财政拨款支出{self.change(gb, m.prev('gb_exp', gb))}。"
-                   f"主要原因是{self.reason('gb')}。")
+        out.append(
+            f"{self.y}年度一般公共预算财政拨款支出{self.amt(gb)}，占本年支出合计的{self.pct(gb, m.spending)}。"
+            f"与{self.py}年度相比，一般公共预算财政拨款支出{self.change(gb, m.prev('gb_exp', gb))}。"
+            f"主要原因是{self.reason('gb')}。"
+        )
         out.append("（二）一般公共预算财政拨款支出决算结构情况")
         parts = []
         for code, name in SUMMARY_CLASSES:
             v = m.sum_items(lambda it: it.gb_total, [it for it in m.items if it.cls == code])
             if v:
                 parts.append((f"{name}（类）", v))
-        out.append(f"{self.y}年度一般公共预算财政拨款支出{self.amt(gb)}，主要用于以下方面："
-                   + self.shares(parts, gb) + "。")
+        out.append(
+            f"{self.y}年度一般公共预算财政拨款支出{self.amt(gb)}，主要用于以下方面：" + self.shares(parts, gb) + "。"
+        )
         out.append("（三）一般公共预算财政拨款支出决算具体情况")
         budget = m.gb_budget
         direction = "over" if gb > budget else "under"
-        lead = (f"{self.y}年度一般公共预算财政拨款支出年初预算为{self.amt(budget)}，支出决算为{self.amt(gb)}，"
-                f"完成年初预算的{self.pct(gb, budget)}。")
+        lead = (
+            f"{self.y}年度一般公共预算财政拨款支出年初预算为{self.amt(budget)}，支出决算为{self.amt(gb)}，"
+            f"完成年初预算的{self.pct(gb, budget)}。"
+        )
         if gb != budget:
             word = "大于" if gb > budget else "小于"
             lead += f"决算数{word}年初预算数的主要原因是{self.reason('gb_' + direction)}。"
@@ -1102,12 +1247,15 @@ class Writer:
         m = self.m
 
         def names(classes: tuple[str, ...]) -> str:
-            return "、".join(n for code, _, items in m.econ_classes if code in classes
-                            for c, n in items if m.econ.get(c))
+            return "、".join(
+                n for code, _, items in m.econ_classes if code in classes for c, n in items if m.econ.get(c)
+            )
 
-        return [f"{self.y}年度一般公共预算财政拨款基本支出{self.amt(m.gb_basic)}，其中：",
-                f"人员经费{self.amt(m.personnel)}，主要包括：{names(PERSONNEL_CLASSES)}。",
-                f"公用经费{self.amt(m.public)}，主要包括：{names(PUBLIC_CLASSES)}。"]
+        return [
+            f"{self.y}年度一般公共预算财政拨款基本支出{self.amt(m.gb_basic)}，其中：",
+            f"人员经费{self.amt(m.personnel)}，主要包括：{names(PERSONNEL_CLASSES)}。",
+            f"公用经费{self.amt(m.public)}，主要包括：{names(PUBLIC_CLASSES)}。",
+        ]
 
     def fund(self, which: str) -> list[str]:
         m = self.m
@@ -1117,9 +1265,11 @@ class Writer:
             if self.wuhan:
                 return [f"{self.dept}当年无{fund_name}收入支出。"]
             return [f"{self.dept}{self.y}年度无{fund_name}收入和支出。"]
-        out = [f"{self.y}年度{fund_name}年初结转和结余{self.amt(m.fund_sum(which, 'opening'))}，本年收入"
-               f"{self.amt(m.fund_sum(which, 'income'))}，本年支出{self.amt(m.fund_total(which))}，年末结转和结余"
-               f"{self.amt(m.fund_closing(which))}。支出具体情况如下："]
+        out = [
+            f"{self.y}年度{fund_name}年初结转和结余{self.amt(m.fund_sum(which, 'opening'))}，本年收入"
+            f"{self.amt(m.fund_sum(which, 'income'))}，本年支出{self.amt(m.fund_total(which))}，年末结转和结余"
+            f"{self.amt(m.fund_closing(which))}。支出具体情况如下："
+        ]
         sep = "." if self.wuhan else "、"
         for i, it in enumerate(items, start=1):
             actual = it.fund_total(which)
@@ -1138,8 +1288,10 @@ class Writer:
         if b_total == 0 and a_total == 0:
             ch = self.change(a_total, prev_total)
             yoy = "持平" if ch == "持平" else ch
-            return [f"{self.dept}{self.y}年度无财政拨款“三公”经费支出，“三公”经费财政拨款全年预算为{self.amt(ZERO)}，"
-                    f"支出决算为{self.amt(ZERO)}，与{self.py}年度{yoy}。主要原因是{tp['reason']}。"]
+            return [
+                f"{self.dept}{self.y}年度无财政拨款“三公”经费支出，“三公”经费财政拨款全年预算为{self.amt(ZERO)}，"
+                f"支出决算为{self.amt(ZERO)}，与{self.py}年度{yoy}。主要原因是{tp['reason']}。"
+            ]
 
         def rate(a: Decimal, b: Decimal) -> str:
             return f"，完成全年预算的{self.pct(a, b)}" if b else ""
@@ -1152,30 +1304,44 @@ class Writer:
         lead = f"{self.y}年度“三公”经费财政拨款支出{part('', b_total, a_total)}。"
         if a_total != b_total:
             lead += f"决算数{word}全年预算数的主要原因是{tp['reason']}。"
-        prev_sentence = (f"与{self.py}年度相比，“三公”经费财政拨款支出决算{self.change(a_total, prev_total)}，其中："
-                         f"因公出国（境）费{self.change(m.three('actual', 'abroad'), prev['abroad'])}；"
-                         f"公务用车购置及运行维护费{self.change(m.three_vehicle('actual'), prev['purchase'] + prev['operation'])}；"
-                         f"公务接待费{self.change(m.three('actual', 'reception'), prev['reception'])}。"
-                         f"主要原因是{tp['yoy_reason']}。")
+        prev_sentence = (
+            f"与{self.py}年度相比，“三公”经费财政拨款支出决算{self.change(a_total, prev_total)}，其中："
+            f"因公出国（境）费{self.change(m.three('actual', 'abroad'), prev['abroad'])}；"
+            f"公务用车购置及运行维护费{self.change(m.three_vehicle('actual'), prev['purchase'] + prev['operation'])}；"
+            f"公务接待费{self.change(m.three('actual', 'reception'), prev['reception'])}。"
+            f"主要原因是{tp['yoy_reason']}。"
+        )
         out += [lead, prev_sentence, "（二）“三公”经费财政拨款支出决算具体情况说明"]
         sep = "." if self.wuhan else "、"
-        parts = [("因公出国（境）费", m.three("actual", "abroad")), ("公务用车购置及运行维护费", m.three_vehicle("actual")),
-                 ("公务接待费", m.three("actual", "reception"))]
-        out.append(f"“三公”经费财政拨款支出决算中，" + "；".join(
-            f"{n}支出决算{self.amt(v)}，占{self.pct(v, a_total)}" for n, v in parts) + "。具体情况如下：")
+        parts = [
+            ("因公出国（境）费", m.three("actual", "abroad")),
+            ("公务用车购置及运行维护费", m.three_vehicle("actual")),
+            ("公务接待费", m.three("actual", "reception")),
+        ]
+        out.append(
+            "“三公”经费财政拨款支出决算中，"
+            + "；".join(f"{n}支出决算{self.amt(v)}，占{self.pct(v, a_total)}" for n, v in parts)
+            + "。具体情况如下："
+        )
         abroad = part("因公出国（境）费", m.three("budget", "abroad"), m.three("actual", "abroad"))
-        out.append(f"1{sep}{abroad}，全年安排因公出国（境）团组{tp['groups']}个、累计{tp['travellers']}人次"
-                   f"{('，' + tp['abroad_use']) if tp.get('abroad_use') else ''}。")
+        out.append(
+            f"1{sep}{abroad}，全年安排因公出国（境）团组{tp['groups']}个、累计{tp['travellers']}人次"
+            f"{('，' + tp['abroad_use']) if tp.get('abroad_use') else ''}。"
+        )
         vehicle = part("公务用车购置及运行维护费", m.three_vehicle("budget"), m.three_vehicle("actual"))
         purchase = part("公务用车购置费", m.three("budget", "purchase"), m.three("actual", "purchase"))
         operation = part("公务用车运行维护费", m.three("budget", "operation"), m.three("actual", "operation"))
         bought = f"，更新购置公务用车{tp['bought']}辆" if tp.get("bought") else ""
-        out.append(f"2{sep}{vehicle}。其中：{purchase}{bought}；{operation}，主要用于公务用车燃料费、维修费、"
-                   f"过路过桥费、保险费等支出。截至{self.y}年12月31日，{self.dept}开支财政拨款的公务用车保有量为"
-                   f"{m.vehicles}辆。")
+        out.append(
+            f"2{sep}{vehicle}。其中：{purchase}{bought}；{operation}，主要用于公务用车燃料费、维修费、"
+            f"过路过桥费、保险费等支出。截至{self.y}年12月31日，{self.dept}开支财政拨款的公务用车保有量为"
+            f"{m.vehicles}辆。"
+        )
         reception = part("公务接待费", m.three("budget", "reception"), m.three("actual", "reception"))
-        out.append(f"3{sep}{reception}，主要用于{tp['reception_use']}，全年国内公务接待{tp['batches']}批次、"
-                   f"{tp['guests']}人次（其中：外宾接待0批次、0人次）。")
+        out.append(
+            f"3{sep}{reception}，主要用于{tp['reception_use']}，全年国内公务接待{tp['batches']}批次、"
+            f"{tp['guests']}人次（其中：外宾接待0批次、0人次）。"
+        )
         return out
 
     def admin(self) -> list[str]:
@@ -1183,23 +1349,36 @@ class Writer:
         cur = m.admin_running
         ch = self.change(cur, m.prev("admin", cur))
         scope = "（行政单位和参照公务员法管理的事业单位）"
-        return [f"{self.y}年度{self.dept}{scope}机关运行经费支出{self.amt(cur)}，比{self.py}年度{ch}。"
-                f"主要原因是{self.reason('admin')}。"]
+        return [
+            f"{self.y}年度{self.dept}{scope}机关运行经费支出{self.amt(cur)}，比{self.py}年度{ch}。"
+            f"主要原因是{self.reason('admin')}。"
+        ]
 
     def procurement(self) -> list[str]:
         m = self.m
         total, sme, micro = m.purchase_total, m.sme_total, m.purchase("micro")
         cats = [("货物", "goods"), ("工程", "works"), ("服务", "services")]
         if self.wuhan:
-            text = (f"{self.y}年度{self.dept}政府采购支出总额{self.amt(total)}，其中：" + "、".join(
-                f"政府采购{label}支出{self.amt(m.purchase(key))}" for label, key in cats) + "。")
+            text = (
+                f"{self.y}年度{self.dept}政府采购支出总额{self.amt(total)}，其中："
+                + "、".join(f"政府采购{label}支出{self.amt(m.purchase(key))}" for label, key in cats)
+                + "。"
+            )
         else:
-            text = (f"{self.dept}{self.y}年度政府采购金额（以合同签订为准）为{self.amt(total)}，其中：" + "、".join(
-                f"{label}采购金额{self.amt(m.purchase(key))}" for label, key in cats) + "。")
-        text += (f"授予中小企业合同金额{self.amt(sme)}，占政府采购支出总额的{self.pct(sme, total)}，其中：授予小微企业"
-                 f"合同金额{self.amt(micro)}，占授予中小企业合同金额的{self.pct(micro, sme)}")
-        shares = [f"{label}采购授予中小企业合同金额占{label}支出金额的{self.pct(m.purchase(key + '_sme'), m.purchase(key))}"
-                  for label, key in cats if m.purchase(key)]
+            text = (
+                f"{self.dept}{self.y}年度政府采购金额（以合同签订为准）为{self.amt(total)}，其中："
+                + "、".join(f"{label}采购金额{self.amt(m.purchase(key))}" for label, key in cats)
+                + "。"
+            )
+        text += (
+            f"授予中小企业合同金额{self.amt(sme)}，占政府采购支出总额的{self.pct(sme, total)}，其中：授予小微企业"
+            f"合同金额{self.amt(micro)}，占授予中小企业合同金额的{self.pct(micro, sme)}"
+        )
+        shares = [
+            f"{label}采购授予中小企业合同金额占{label}支出金额的{self.pct(m.purchase(key + '_sme'), m.purchase(key))}"
+            for label, key in cats
+            if m.purchase(key)
+        ]
         missing = [label for label, key in cats if not m.purchase(key)]
         text += "；" + "，".join(shares)
         if missing:
@@ -1207,11 +1386,13 @@ class Writer:
         out = [text + "。"]
         if not self.wuhan:
             reserved_won = sme - m.purchase("sme_other")
-            out.append(f"{self.y}年度本部门面向中小企业预留政府采购项目预算金额{self.amt(m.purchase('sme_reserved_budget'))}，"
-                       f"面向小微企业预留政府采购项目预算金额{self.amt(m.purchase('micro_reserved_budget'))}。在面向中小企业"
-                       f"预留的政府采购项目中，由中小企业供应商中标或成交的，采购金额{self.amt(reserved_won)}；在面向小微企业"
-                       f"预留政府采购项目中，由小微企业供应商中标或成交的，采购金额{self.amt(micro)}；在其他政府采购项目中，"
-                       f"由中小企业供应商中标或成交的，采购金额{self.amt(m.purchase('sme_other'))}。")
+            out.append(
+                f"{self.y}年度本部门面向中小企业预留政府采购项目预算金额{self.amt(m.purchase('sme_reserved_budget'))}，"
+                f"面向小微企业预留政府采购项目预算金额{self.amt(m.purchase('micro_reserved_budget'))}。在面向中小企业"
+                f"预留的政府采购项目中，由中小企业供应商中标或成交的，采购金额{self.amt(reserved_won)}；在面向小微企业"
+                f"预留政府采购项目中，由小微企业供应商中标或成交的，采购金额{self.amt(micro)}；在其他政府采购项目中，"
+                f"由中小企业供应商中标或成交的，采购金额{self.amt(m.purchase('sme_other'))}。"
+            )
         return out
 
     def assets(self) -> list[str]:
@@ -1219,8 +1400,10 @@ class Writer:
         v = self.sp["vehicles"]
         types = "、".join(f"{label}{v.get(key, 0)}辆" for key, label in VEHICLE_TYPES[m.region])
         price = "100万元" if self.unit == "万元" else "1,000,000元"
-        return [f"截至{self.y}年12月31日，{self.dept}共有车辆{m.vehicles}辆，其中：{types}。单价{price}（含）以上设备"
-                f"（不含车辆）{self.sp['equipment']}台（套）。"]
+        return [
+            f"截至{self.y}年12月31日，{self.dept}共有车辆{m.vehicles}辆，其中：{types}。单价{price}（含）以上设备"
+            f"（不含车辆）{self.sp['equipment']}台（套）。"
+        ]
 
     def performance(self) -> list[str]:
         m = self.m
@@ -1232,37 +1415,51 @@ class Writer:
         out = []
         if self.wuhan:
             out.append("（一）预算绩效管理工作开展情况")
-            out.append(f"根据预算绩效管理要求，我部门组织对{self.y}年度一般公共预算项目支出全面开展绩效自评，共涉及项目{n}个，"
-                       f"预算数{self.amt(budgets)}，资金{self.amt(funds)}，占一般公共预算项目支出总额的"
-                       f"{self.pct(funds, m.gb_project)}。从绩效评价情况来看，本部门能按照要求完成各项绩效工作，"
-                       f"对各项工作进行了有效的绩效监控。")
+            out.append(
+                f"根据预算绩效管理要求，我部门组织对{self.y}年度一般公共预算项目支出全面开展绩效自评，共涉及项目{n}个，"
+                f"预算数{self.amt(budgets)}，资金{self.amt(funds)}，占一般公共预算项目支出总额的"
+                f"{self.pct(funds, m.gb_project)}。从绩效评价情况来看，本部门能按照要求完成各项绩效工作，"
+                f"对各项工作进行了有效的绩效监控。"
+            )
             out.append("（二）部门整体支出自评结果")
-            out.append(f"我部门组织对1个部门开展整体支出绩效自评，预算数{self.amt(m.dept_budget)}，执行数"
-                       f"{self.amt(m.spending)}，执行率{pct(m.spending, m.dept_budget, 2)}%。从评价情况来看，"
-                       f"{self.y}年度整体支出绩效良好，完成了年初制定的各项绩效目标。")
+            out.append(
+                f"我部门组织对1个部门开展整体支出绩效自评，预算数{self.amt(m.dept_budget)}，执行数"
+                f"{self.amt(m.spending)}，执行率{pct(m.spending, m.dept_budget, 2)}%。从评价情况来看，"
+                f"{self.y}年度整体支出绩效良好，完成了年初制定的各项绩效目标。"
+            )
             out.append("（三）项目支出自评结果")
         else:
-            out.append(f"{self.dept}{self.y}年度预算绩效管理工作开展情况如下：本部门建立了{perf['system']}等预算绩效管理"
-                       f"制度，建立了“预算编制有目标、执行有监控、完成有评价、结果有应用”的预算绩效管理工作机制；"
-                       f"全过程绩效管理实施情况：编报绩效目标的{self.y}年度项目{n}个，涉及预算金额{self.amt(budgets)}；"
-                       f"绩效跟踪评价的{self.y}年度项目{n}个，涉及预算金额{self.amt(budgets)}；绩效自评的{self.y}年度"
-                       f"项目{n}个，涉及预算金额{self.amt(budgets)}，平均得分{perf['score']}分（其中，绩效评级为“优”"
-                       f"的项目{perf['excellent']}个；绩效评级为“良”的项目{n - perf['excellent']}个；绩效评级为"
-                       f"“合格”的项目0个；绩效评级为“不合格”的项目0个。绩效自评中共发现问题0个，已经完成整改的0个，"
-                       f"正在整改的0个）。")
-            out.append(f"部门整体支出绩效自评：预算数{self.amt(m.dept_budget)}，执行数{self.amt(m.spending)}，执行率"
-                       f"{pct(m.spending, m.dept_budget, 2)}%；项目支出绩效自评涉及资金{self.amt(funds)}，占一般公共"
-                       f"预算项目支出总额的{self.pct(funds, m.gb_project)}。")
+            out.append(
+                f"{self.dept}{self.y}年度预算绩效管理工作开展情况如下：本部门建立了{perf['system']}等预算绩效管理"
+                f"制度，建立了“预算编制有目标、执行有监控、完成有评价、结果有应用”的预算绩效管理工作机制；"
+                f"全过程绩效管理实施情况：编报绩效目标的{self.y}年度项目{n}个，涉及预算金额{self.amt(budgets)}；"
+                f"绩效跟踪评价的{self.y}年度项目{n}个，涉及预算金额{self.amt(budgets)}；绩效自评的{self.y}年度"
+                f"项目{n}个，涉及预算金额{self.amt(budgets)}，平均得分{perf['score']}分（其中，绩效评级为“优”"
+                f"的项目{perf['excellent']}个；绩效评级为“良”的项目{n - perf['excellent']}个；绩效评级为"
+                f"“合格”的项目0个；绩效评级为“不合格”的项目0个。绩效自评中共发现问题0个，已经完成整改的0个，"
+                f"正在整改的0个）。"
+            )
+            out.append(
+                f"部门整体支出绩效自评：预算数{self.amt(m.dept_budget)}，执行数{self.amt(m.spending)}，执行率"
+                f"{pct(m.spending, m.dept_budget, 2)}%；项目支出绩效自评涉及资金{self.amt(funds)}，占一般公共"
+                f"预算项目支出总额的{self.pct(funds, m.gb_project)}。"
+            )
         attached = attached_projects(m)
-        out.append(f"我部门在{self.y}年度部门决算中反映{len(attached)}个重点项目绩效自评结果（不包括涉密项目），具体如下：")
+        out.append(
+            f"我部门在{self.y}年度部门决算中反映{len(attached)}个重点项目绩效自评结果（不包括涉密项目），具体如下："
+        )
         sep = "." if self.wuhan else "、"
         for i, p in enumerate(attached, start=1):
-            out.append(f"{i}{sep}{p.name}绩效自评综述：项目全年预算数为{self.amt(p.budget)}，执行数为{self.amt(p.actual)}，"
-                       f"完成预算的{self.pct(p.actual, p.budget)}。主要产出和效益是：{p.info.get('summary', '')}")
+            out.append(
+                f"{i}{sep}{p.name}绩效自评综述：项目全年预算数为{self.amt(p.budget)}，执行数为{self.amt(p.actual)}，"
+                f"完成预算的{self.pct(p.actual, p.budget)}。主要产出和效益是：{p.info.get('summary', '')}"
+            )
         if self.wuhan:
             out.append("（四）绩效自评结果应用情况")
-            out.append("一是强化预算执行与监控，加强预算执行情况的反馈和沟通，确保预算执行的一致性。二是完善绩效评价体系，"
-                       "将绩效自评结果作为以后年度预算安排的重要依据。")
+            out.append(
+                "一是强化预算执行与监控，加强预算执行情况的反馈和沟通，确保预算执行的一致性。二是完善绩效评价体系，"
+                "将绩效自评结果作为以后年度预算安排的重要依据。"
+            )
         return out
 
 
@@ -1282,10 +1479,36 @@ SECTION_TITLES = {
     "performance": ("预算绩效情况说明", "预算绩效管理情况"),
 }
 SECTION_ORDER = {
-    "wuhan": ("overall", "income", "expenditure", "fiscal", "general_budget", "basic", "gf", "sc", "three_public",
-              "admin", "procurement", "assets", "performance"),
-    "shanghai": ("overall", "income", "expenditure", "fiscal", "general_budget", "basic", "three_public", "gf", "sc",
-                 "admin", "procurement", "assets", "performance"),
+    "wuhan": (
+        "overall",
+        "income",
+        "expenditure",
+        "fiscal",
+        "general_budget",
+        "basic",
+        "gf",
+        "sc",
+        "three_public",
+        "admin",
+        "procurement",
+        "assets",
+        "performance",
+    ),
+    "shanghai": (
+        "overall",
+        "income",
+        "expenditure",
+        "fiscal",
+        "general_budget",
+        "basic",
+        "three_public",
+        "gf",
+        "sc",
+        "admin",
+        "procurement",
+        "assets",
+        "performance",
+    ),
 }
 
 
@@ -1293,10 +1516,19 @@ def narrative_sections(m: Model) -> list[tuple[str, list[str]]]:
     """(heading, paragraphs) of the 情况说明 in the style's order."""
     w = Writer(m)
     fns = {
-        "overall": w.overall, "income": w.income, "expenditure": w.expenditure, "fiscal": w.fiscal,
-        "general_budget": w.general_budget, "basic": w.basic, "gf": lambda: w.fund("gf"),
-        "sc": lambda: w.fund("sc"), "three_public": w.three_public, "admin": w.admin,
-        "procurement": w.procurement, "assets": w.assets, "performance": w.performance,
+        "overall": w.overall,
+        "income": w.income,
+        "expenditure": w.expenditure,
+        "fiscal": w.fiscal,
+        "general_budget": w.general_budget,
+        "basic": w.basic,
+        "gf": lambda: w.fund("gf"),
+        "sc": lambda: w.fund("sc"),
+        "three_public": w.three_public,
+        "admin": w.admin,
+        "procurement": w.procurement,
+        "assets": w.assets,
+        "performance": w.performance,
     }
     idx = 0 if m.region == "wuhan" else 1
     out = []
@@ -1387,46 +1619,81 @@ def build_attachments(m: Model) -> list[dict[str, Any]]:
         note1 = "备注：1. 基本支出总额和项目支出总额为部门实际支出数（含财政拨款和非财政拨款资金）。"
     else:
         note1 = "备注：1. 基本支出总额和项目支出总额为财政资金实际支出数。"
-    atts: list[dict[str, Any]] = [{
-        "kind": "self_evaluation",
-        "heading": f"一、{y}年度{sp['department']}整体绩效自评表",
-        "title": f"{y}年度{sp['short']}整体绩效自评表",
-        "meta": [filled],
-        "fields": [["单位名称", sp["department"]],
-                   ["基本支出总额", f"{s(m.basic)}{unit}", "项目支出总额", f"{s(m.project)}{unit}"]],
-        "budget": {"label": "部门整体支出总额", "budget": s(m.dept_budget), "actual": s(m.spending),
-                   "rate": f"{whole_rate}%"},
-        "goals": [{"name": f"年度目标{i}", "text": g["text"], "indicators": [list(x) for x in g["indicators"]]}
-                  for i, g in enumerate(sp["goals"], start=1)],
-        "closing": [["偏差大或目标未完成原因分析", _deviation(whole_rate)],
-                    ["改进措施及结果应用方案", "一、加强人员培训和能力建设，提高绩效管理人员的专业素养。二、注重结果应用，"
-                     "将绩效评价结果与预算编制、执行和监督等环节紧密衔接。"]],
-        "notes": [note1, "2. 基于经济性和必要性等因素考虑，满意度指标暂可不作为必评指标。"],
-    }]
+    atts: list[dict[str, Any]] = [
+        {
+            "kind": "self_evaluation",
+            "heading": f"一、{y}年度{sp['department']}整体绩效自评表",
+            "title": f"{y}年度{sp['short']}整体绩效自评表",
+            "meta": [filled],
+            "fields": [
+                ["单位名称", sp["department"]],
+                ["基本支出总额", f"{s(m.basic)}{unit}", "项目支出总额", f"{s(m.project)}{unit}"],
+            ],
+            "budget": {
+                "label": "部门整体支出总额",
+                "budget": s(m.dept_budget),
+                "actual": s(m.spending),
+                "rate": f"{whole_rate}%",
+            },
+            "goals": [
+                {"name": f"年度目标{i}", "text": g["text"], "indicators": [list(x) for x in g["indicators"]]}
+                for i, g in enumerate(sp["goals"], start=1)
+            ],
+            "closing": [
+                ["偏差大或目标未完成原因分析", _deviation(whole_rate)],
+                [
+                    "改进措施及结果应用方案",
+                    "一、加强人员培训和能力建设，提高绩效管理人员的专业素养。二、注重结果应用，"
+                    "将绩效评价结果与预算编制、执行和监督等环节紧密衔接。",
+                ],
+            ],
+            "notes": [note1, "2. 基于经济性和必要性等因素考虑，满意度指标暂可不作为必评指标。"],
+        }
+    ]
     for i, p in enumerate(attached_projects(m), start=2):
         rate = pct(p.actual, p.budget, 2)
         kind = p.info.get("type", "常年性项目")
-        types = "　".join(f"{n}、{t}{'☑' if t == kind else '☐'}" for n, t in
-                         ((1, "常年性项目"), (2, "延续性项目"), (3, "一次性项目")))
-        atts.append({
-            "kind": "project_self_evaluation",
-            "heading": f"{cn_index(i)}、{y}年度{p.name}绩效自评表",
-            "title": f"{y}年度{p.name}绩效自评表",
-            "meta": [f"单位名称：{sp['department']}", filled],
-            "project": p.name,
-            "fields": [["项目名称", p.name],
-                       ["主管部门", sp["department"], "项目实施单位", p.info.get("unit", sp["department"])],
-                       ["项目类别", "1、部门预算项目☑　2、区级专项☐　3、上级转移支付项目☐"],
-                       ["项目属性", "1、持续性项目☑　2、新增性项目☐"],
-                       ["项目类型", types]],
-            "budget": {"label": "年度财政资金总额", "budget": s(p.budget), "actual": s(p.actual), "rate": f"{rate}%"},
-            "goals": [{"name": "年度绩效目标1", "text": p.info.get("goal", p.info.get("summary", "")),
-                       "indicators": [list(x) for x in p.info.get("indicators", DEFAULT_INDICATORS)]}],
-            "closing": [["偏差大或目标未完成原因分析", _deviation(rate)],
-                        ["改进措施及结果应用方案", "进一步完善绩效评价体系，建立绩效监控机制，对预算执行过程进行实时监控和预警，"
-                         "确保预算绩效目标的实现。"]],
-            "notes": list(ATTACHMENT_NOTES),
-        })
+        types = "　".join(
+            f"{n}、{t}{'☑' if t == kind else '☐'}" for n, t in ((1, "常年性项目"), (2, "延续性项目"), (3, "一次性项目"))
+        )
+        atts.append(
+            {
+                "kind": "project_self_evaluation",
+                "heading": f"{cn_index(i)}、{y}年度{p.name}绩效自评表",
+                "title": f"{y}年度{p.name}绩效自评表",
+                "meta": [f"单位名称：{sp['department']}", filled],
+                "project": p.name,
+                "fields": [
+                    ["项目名称", p.name],
+                    ["主管部门", sp["department"], "项目实施单位", p.info.get("unit", sp["department"])],
+                    ["项目类别", "1、部门预算项目☑　2、区级专项☐　3、上级转移支付项目☐"],
+                    ["项目属性", "1、持续性项目☑　2、新增性项目☐"],
+                    ["项目类型", types],
+                ],
+                "budget": {
+                    "label": "年度财政资金总额",
+                    "budget": s(p.budget),
+                    "actual": s(p.actual),
+                    "rate": f"{rate}%",
+                },
+                "goals": [
+                    {
+                        "name": "年度绩效目标1",
+                        "text": p.info.get("goal", p.info.get("summary", "")),
+                        "indicators": [list(x) for x in p.info.get("indicators", DEFAULT_INDICATORS)],
+                    }
+                ],
+                "closing": [
+                    ["偏差大或目标未完成原因分析", _deviation(rate)],
+                    [
+                        "改进措施及结果应用方案",
+                        "进一步完善绩效评价体系，建立绩效监控机制，对预算执行过程进行实时监控和预警，"
+                        "确保预算绩效目标的实现。",
+                    ],
+                ],
+                "notes": list(ATTACHMENT_NOTES),
+            }
+        )
     return atts
 
 
@@ -1445,12 +1712,28 @@ TABLE_TITLES = {
     "state_capital": "国有资本经营预算财政拨款支出决算表",
     "three_public": "财政拨款“三公”经费支出决算表",
 }
-WUHAN_TABLE_ORDER = ("income_expenditure_summary", "income", "expenditure", "fiscal_summary",
-                     "general_budget_expenditure", "basic_expenditure_detail", "government_fund", "state_capital",
-                     "three_public")
-SHANGHAI_TABLE_ORDER = ("income_expenditure_summary", "income", "expenditure", "fiscal_summary",
-                        "general_budget_expenditure", "basic_expenditure_detail", "three_public", "government_fund",
-                        "state_capital")
+WUHAN_TABLE_ORDER = (
+    "income_expenditure_summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "general_budget_expenditure",
+    "basic_expenditure_detail",
+    "government_fund",
+    "state_capital",
+    "three_public",
+)
+SHANGHAI_TABLE_ORDER = (
+    "income_expenditure_summary",
+    "income",
+    "expenditure",
+    "fiscal_summary",
+    "general_budget_expenditure",
+    "basic_expenditure_detail",
+    "three_public",
+    "government_fund",
+    "state_capital",
+)
 
 
 def build_department(spec: dict[str, Any]) -> dict[str, Any]:
@@ -1473,8 +1756,11 @@ def build_department(spec: dict[str, Any]) -> dict[str, Any]:
     toc += [a["heading"] for a in attachments]
 
     blocks: list[dict[str, Any]] = [{"type": "toc", "lines": toc}]
-    blocks += [{"type": "part", "text": "第一部分"}, {"type": "title", "text": f"{dept}概况"},
-               {"type": "heading", "text": part1[0]}]
+    blocks += [
+        {"type": "part", "text": "第一部分"},
+        {"type": "title", "text": f"{dept}概况"},
+        {"type": "heading", "text": part1[0]},
+    ]
     blocks += [{"type": "paragraph", "text": t} for t in spec["duties"]]
     blocks.append({"type": "heading", "text": part1[1]})
     blocks += [{"type": "paragraph", "text": t} for t in units_paragraphs(m)]
@@ -1484,12 +1770,16 @@ def build_department(spec: dict[str, Any]) -> dict[str, Any]:
     for title, paragraphs in sections:
         blocks.append({"type": "heading", "text": title})
         # （一）… lines without a full stop are sub-headings, as in the seed description
-        blocks += [{"type": "heading" if t.startswith("（") and not t.endswith("。") else "paragraph", "text": t}
-                   for t in paragraphs]
+        blocks += [
+            {"type": "heading" if t.startswith("（") and not t.endswith("。") else "paragraph", "text": t}
+            for t in paragraphs
+        ]
     blocks += [{"type": "part", "text": "第四部分"}, {"type": "title", "text": "名词解释"}]
     glossary = GLOSSARY_WUHAN if wuhan else GLOSSARY_SHANGHAI
-    blocks += [{"type": "paragraph", "text": f"（{cn_index(i)}）{t}" if wuhan else f"{cn_index(i)}、{t}"}
-               for i, t in enumerate(glossary, start=1)]
+    blocks += [
+        {"type": "paragraph", "text": f"（{cn_index(i)}）{t}" if wuhan else f"{cn_index(i)}、{t}"}
+        for i, t in enumerate(glossary, start=1)
+    ]
     blocks += [{"type": "part", "text": "第五部分"}, {"type": "title", "text": "附件"}]
     blocks += [{"type": "attachment", "index": i} for i in range(len(attachments))]
 
@@ -1521,10 +1811,12 @@ def units_paragraphs(m: Model) -> list[str]:
         listed = f"：{'、'.join(u for u, _ in subs)}" if subs else ""
         out.append(f"纳入{dept}{y}年度部门决算编制范围的单位共{n + 1}个（{dept}本级和{n}个所属单位）{listed}。")
         return out
-    out = [f"从预算单位构成看，{dept}部门决算包括：{dept}本级决算、下属行政事业单位决算。",
-           f"纳入{dept}{y}年度部门决算编制范围的单位包括：",
-           "序号　单位名称　备注",
-           f"1　{dept}（本级）"]
+    out = [
+        f"从预算单位构成看，{dept}部门决算包括：{dept}本级决算、下属行政事业单位决算。",
+        f"纳入{dept}{y}年度部门决算编制范围的单位包括：",
+        "序号　单位名称　备注",
+        f"1　{dept}（本级）",
+    ]
     out += [f"{i}　{u}　{note}" for i, (u, note) in enumerate(subs, start=2)]
     out += list(sp["structure"])
     return out
@@ -1538,11 +1830,26 @@ def leaf(code: str, name: str, **kw: Any) -> tuple[str, str, dict[str, Any]]:
     return (code, name, kw)
 
 
-WUHAN_STYLE = {"order": "wuhan", "labels": True, "code_columns": "single", "line_numbers": True,
-               "column_index_row": True, "repeat_header": True, "department_label": "部门：", "thousands": True}
-SHANGHAI_STYLE = {"order": "shanghai", "labels": False, "code_columns": "split", "line_numbers": False,
-                  "column_index_row": False, "repeat_header": True, "department_label": "编制部门：",
-                  "thousands": True}
+WUHAN_STYLE = {
+    "order": "wuhan",
+    "labels": True,
+    "code_columns": "single",
+    "line_numbers": True,
+    "column_index_row": True,
+    "repeat_header": True,
+    "department_label": "部门：",
+    "thousands": True,
+}
+SHANGHAI_STYLE = {
+    "order": "shanghai",
+    "labels": False,
+    "code_columns": "split",
+    "line_numbers": False,
+    "column_index_row": False,
+    "repeat_header": True,
+    "department_label": "编制部门：",
+    "thousands": True,
+}
 
 
 def _shanghai_education() -> dict[str, Any]:
@@ -1563,25 +1870,48 @@ def _shanghai_education() -> dict[str, Any]:
             "（五）负责本区学校体育、卫生与艺术教育以及国防教育工作，统筹推进学校安全和校园周边环境治理。",
             "（六）完成区委、区政府交办的其他任务。",
         ],
-        "units": [("示例市示例区教育事务服务中心", "下属事业单位"), ("示例市示例区第一示例幼儿园", "下属事业单位"),
-                  ("示例市示例区示例实验小学", "下属事业单位")],
-        "structure": ["示例市示例区教育局内设机构6个，包括：办公室、组织人事科、财务审计科、基础教育科、学前教育科、体育卫生艺术科。"],
+        "units": [
+            ("示例市示例区教育事务服务中心", "下属事业单位"),
+            ("示例市示例区第一示例幼儿园", "下属事业单位"),
+            ("示例市示例区示例实验小学", "下属事业单位"),
+        ],
+        "structure": [
+            "示例市示例区教育局内设机构6个，包括：办公室、组织人事科、财务审计科、基础教育科、学前教育科、体育卫生艺术科。"
+        ],
         "items": [
             leaf("2050101", "行政运行", run=2, use="局机关在职人员工资福利和日常公用经费等基本支出"),
             leaf("2050102", "一般行政管理事务", project=(80, 150), use="教育督导、招生考试组织等行政管理事务"),
             leaf("2050199", "其他教育管理事务支出", project=(100, 200), use="教育信息化运维及教育统计等事务"),
-            leaf("2050201", "学前教育", run=3, project=(200, 400), business="85.60", nf_basic="80.00",
-               use="区属幼儿园人员经费、公用经费及保教质量提升项目"),
+            leaf(
+                "2050201",
+                "学前教育",
+                run=3,
+                project=(200, 400),
+                business="85.60",
+                nf_basic="80.00",
+                use="区属幼儿园人员经费、公用经费及保教质量提升项目",
+            ),
             leaf("2050202", "小学教育", run=5, project=(400, 700), use="区属小学人员经费、公用经费及办学条件改善项目"),
             leaf("2050203", "初中教育", project=(300, 500), use="初中学校课程建设和办学条件改善项目"),
             leaf("2050204", "高中教育", project=(100, 200), use="高中学校特色课程建设项目"),
-            leaf("2050299", "其他普通教育支出", project=(150, 300), other="6.20", nf_project="3.10",
-               use="学生课后服务、校园安全等其他普通教育项目"),
+            leaf(
+                "2050299",
+                "其他普通教育支出",
+                project=(150, 300),
+                other="6.20",
+                nf_project="3.10",
+                use="学生课后服务、校园安全等其他普通教育项目",
+            ),
             leaf("2050302", "中等职业教育", project=(60, 120), use="中等职业教育专业建设和实训基地项目"),
             leaf("2050701", "特殊学校教育", project=(40, 90), use="特殊教育学校随班就读支持及康复项目"),
             leaf("2050801", "教师进修", project=(80, 160), use="中小学教师全员培训和骨干教师研修项目"),
-            leaf("2050999", "其他教育费附加安排的支出", project=(200, 400), balance=True,
-               use="教育费附加安排的校舍维修和教学设施更新项目"),
+            leaf(
+                "2050999",
+                "其他教育费附加安排的支出",
+                project=(200, 400),
+                balance=True,
+                use="教育费附加安排的校舍维修和教学设施更新项目",
+            ),
             leaf("2080501", "行政单位离退休", social=(20, 40)),
             leaf("2080502", "事业单位离退休", social=(60, 90)),
             leaf("2080505", "机关事业单位基本养老保险缴费支出", social=(300, 360)),
@@ -1590,36 +1920,85 @@ def _shanghai_education() -> dict[str, Any]:
             leaf("2101102", "事业单位医疗", social=(110, 150)),
             leaf("2210201", "住房公积金", social=(260, 320)),
             leaf("2210203", "购房补贴", social=(90, 130)),
-            leaf("2296004", "用于教育事业的彩票公益金支出", gf={"opening": "18.60", "income": "120.00", "project": "125.30"},
-               gf_budget="1.04", use="学生体育艺术活动和校外教育场所设施更新"),
+            leaf(
+                "2296004",
+                "用于教育事业的彩票公益金支出",
+                gf={"opening": "18.60", "income": "120.00", "project": "125.30"},
+                gf_budget="1.04",
+                use="学生体育艺术活动和校外教育场所设施更新",
+            ),
         ],
         "econ": {
-            "30101": (700, 800), "30102": (500, 600), "30103": (60, 90), "30107": (1300, 1500), "30112": (15, 25),
-            "30199": (100, 150), "30305": (5, 10), "30309": (2, 5),
-            "30201": (40, 70), "30202": (5, 12), "30205": (15, 25), "30206": (40, 60), "30207": (8, 15),
-            "30209": (60, 90), "30211": (5, 10), "30213": (30, 50), "30216": (8, 15), "30217": "0.86",
-            "30226": (20, 40), "30227": (30, 60), "30228": (50, 70), "30229": (40, 60), "30231": "7.92",
-            "30239": (50, 70), "30299": (20, 40), "31002": (20, 35), "31007": (15, 30),
+            "30101": (700, 800),
+            "30102": (500, 600),
+            "30103": (60, 90),
+            "30107": (1300, 1500),
+            "30112": (15, 25),
+            "30199": (100, 150),
+            "30305": (5, 10),
+            "30309": (2, 5),
+            "30201": (40, 70),
+            "30202": (5, 12),
+            "30205": (15, 25),
+            "30206": (40, 60),
+            "30207": (8, 15),
+            "30209": (60, 90),
+            "30211": (5, 10),
+            "30213": (30, 50),
+            "30216": (8, 15),
+            "30217": "0.86",
+            "30226": (20, 40),
+            "30227": (30, 60),
+            "30228": (50, 70),
+            "30229": (40, 60),
+            "30231": "7.92",
+            "30239": (50, 70),
+            "30299": (20, 40),
+            "31002": (20, 35),
+            "31007": (15, 30),
         },
-        "gb_opening": "35.20", "gb_closing": "12.40", "nf_opening": "42.50", "use_nf": "10.00", "nf_budget": "90.00",
+        "gb_opening": "35.20",
+        "gb_closing": "12.40",
+        "nf_opening": "42.50",
+        "use_nf": "10.00",
+        "nf_budget": "90.00",
         "three_public": {
             "layout": "alternating",
             "budget": {"abroad": "0.00", "purchase": "0.00", "operation": "8.50", "reception": "1.50"},
             "actual": {"abroad": "0.00", "purchase": "0.00", "operation": "7.92", "reception": "0.86"},
             "prev": {"abroad": "0.00", "purchase": "0.00", "operation": "8.10", "reception": "1.12"},
-            "groups": 0, "travellers": 0, "batches": 6, "guests": 48,
+            "groups": 0,
+            "travellers": 0,
+            "batches": 6,
+            "guests": 48,
             "reception_use": "接待兄弟区县教育部门调研交流",
             "reason": "严格落实中央八项规定精神，从严控制“三公”经费支出",
             "yoy_reason": "公务用车使用管理进一步规范，公务接待批次减少",
         },
-        "purchase": {"goods": "612.40", "works": "356.80", "services": "904.15", "goods_sme": "498.20",
-                     "works_sme": "356.80", "services_sme": "611.35", "micro": "842.60", "sme_other": "498.20",
-                     "sme_reserved_budget": "980.00", "micro_reserved_budget": "850.00"},
+        "purchase": {
+            "goods": "612.40",
+            "works": "356.80",
+            "services": "904.15",
+            "goods_sme": "498.20",
+            "works_sme": "356.80",
+            "services_sme": "611.35",
+            "micro": "842.60",
+            "sme_other": "498.20",
+            "sme_reserved_budget": "980.00",
+            "micro_reserved_budget": "850.00",
+        },
         "vehicles": {"confidential": 1, "other": 1},
         "equipment": 1,
         "admin_running": "0.38",
-        "prev": {"total": "0.94", "income": "0.95", "expenditure": "0.93", "fiscal": "0.95", "gb_income": "0.96",
-                 "gb_exp": "0.94", "admin": "1.03"},
+        "prev": {
+            "total": "0.94",
+            "income": "0.95",
+            "expenditure": "0.93",
+            "fiscal": "0.95",
+            "gb_income": "0.96",
+            "gb_exp": "0.94",
+            "admin": "1.03",
+        },
         "reasons": {
             "total": "区属幼儿园和小学办学规模扩大，人员经费及办学条件改善项目支出增加",
             "fiscal": "教育费附加安排的校舍维修项目和教师培训项目增加",
@@ -1630,27 +2009,45 @@ def _shanghai_education() -> dict[str, Any]:
         },
         "performance": {"system": "《示例区教育局预算绩效管理实施办法》", "score": "96.8", "excellent": 9},
         "projects": {
-            "2050202": {"name": "小学办学条件改善项目", "type": "常年性项目",
-                        "summary": "完成区属小学教学设施更新和功能教室改造，办学条件达标率保持100%。",
-                        "indicators": [("产出指标", "数量指标", "改造功能教室数", "≥20间", "24间"),
-                                       ("产出指标", "质量指标", "工程验收合格率", "100%", "100%"),
-                                       ("效益指标", "社会效益指标", "办学条件达标率", "100%", "100%"),
-                                       ("满意度指标", "服务对象满意度指标", "师生满意度", "≥90%", "96%")]},
-            "2050801": {"name": "中小学教师培训项目", "type": "常年性项目",
-                        "summary": "完成全区中小学教师全员培训，骨干教师研修覆盖率达到预期。",
-                        "indicators": [("产出指标", "数量指标", "培训教师人次", "≥3000人次", "3260人次"),
-                                       ("产出指标", "时效指标", "培训按期完成率", "100%", "100%"),
-                                       ("满意度指标", "服务对象满意度指标", "参训教师满意度", "≥90%", "95%")]},
+            "2050202": {
+                "name": "小学办学条件改善项目",
+                "type": "常年性项目",
+                "summary": "完成区属小学教学设施更新和功能教室改造，办学条件达标率保持100%。",
+                "indicators": [
+                    ("产出指标", "数量指标", "改造功能教室数", "≥20间", "24间"),
+                    ("产出指标", "质量指标", "工程验收合格率", "100%", "100%"),
+                    ("效益指标", "社会效益指标", "办学条件达标率", "100%", "100%"),
+                    ("满意度指标", "服务对象满意度指标", "师生满意度", "≥90%", "96%"),
+                ],
+            },
+            "2050801": {
+                "name": "中小学教师培训项目",
+                "type": "常年性项目",
+                "summary": "完成全区中小学教师全员培训，骨干教师研修覆盖率达到预期。",
+                "indicators": [
+                    ("产出指标", "数量指标", "培训教师人次", "≥3000人次", "3260人次"),
+                    ("产出指标", "时效指标", "培训按期完成率", "100%", "100%"),
+                    ("满意度指标", "服务对象满意度指标", "参训教师满意度", "≥90%", "95%"),
+                ],
+            },
         },
         "attach": ["2050202", "2050801"],
         "goals": [
-            {"text": "推进义务教育优质均衡发展，改善区属学校办学条件。",
-             "indicators": [("产出指标", "数量指标", "改造功能教室数", "≥20间", "24间"),
-                            ("产出指标", "质量指标", "办学条件达标率", "100%", "100%"),
-                            ("效益指标", "社会效益指标", "义务教育入学率", "100%", "100%")]},
-            {"text": "加强教师队伍建设，提升教育教学质量。",
-             "indicators": [("产出指标", "数量指标", "培训教师人次", "≥3000人次", "3260人次"),
-                            ("满意度指标", "服务对象满意度指标", "家长满意度", "≥90%", "94%")]},
+            {
+                "text": "推进义务教育优质均衡发展，改善区属学校办学条件。",
+                "indicators": [
+                    ("产出指标", "数量指标", "改造功能教室数", "≥20间", "24间"),
+                    ("产出指标", "质量指标", "办学条件达标率", "100%", "100%"),
+                    ("效益指标", "社会效益指标", "义务教育入学率", "100%", "100%"),
+                ],
+            },
+            {
+                "text": "加强教师队伍建设，提升教育教学质量。",
+                "indicators": [
+                    ("产出指标", "数量指标", "培训教师人次", "≥3000人次", "3260人次"),
+                    ("满意度指标", "服务对象满意度指标", "家长满意度", "≥90%", "94%"),
+                ],
+            },
         ],
     }
 
@@ -1676,9 +2073,14 @@ def _wuhan_health() -> dict[str, Any]:
             "（七）承担区委、区政府交办的其他事项。",
             "公开咨询电话：027-00000000",
         ],
-        "units": [("示例市示例区疾病预防控制中心", "下属事业单位"), ("示例市示例区卫生健康综合监督执法大队", "下属事业单位")],
-        "structure": ["示例市示例区卫生健康委员会内设机构8个，包括：办公室、规划发展与信息化科、财务科、医政医管科、基层卫生健康科、"
-                      "疾病预防控制科、妇幼健康科、人口监测与家庭发展科。"],
+        "units": [
+            ("示例市示例区疾病预防控制中心", "下属事业单位"),
+            ("示例市示例区卫生健康综合监督执法大队", "下属事业单位"),
+        ],
+        "structure": [
+            "示例市示例区卫生健康委员会内设机构8个，包括：办公室、规划发展与信息化科、财务科、医政医管科、基层卫生健康科、"
+            "疾病预防控制科、妇幼健康科、人口监测与家庭发展科。"
+        ],
         "items": [
             leaf("2080501", "行政单位离退休", social=(40, 60)),
             leaf("2080502", "事业单位离退休", social=(80, 120)),
@@ -1701,8 +2103,13 @@ def _wuhan_health() -> dict[str, Any]:
             leaf("2100403", "妇幼保健机构", project=(80, 150)),
             leaf("2100408", "基本公共卫生服务", project=(900, 1300), balance=True),
             leaf("2100409", "重大公共卫生服务", project=(150, 300)),
-            leaf("2100410", "突发公共卫生事件应急处理", project=(50, 150), budget="0.30",
-               reason_over="年中追加了突发公共卫生事件应急处置经费"),
+            leaf(
+                "2100410",
+                "突发公共卫生事件应急处理",
+                project=(50, 150),
+                budget="0.30",
+                reason_over="年中追加了突发公共卫生事件应急处置经费",
+            ),
             leaf("2100499", "其他公共卫生支出", project=(30, 80)),
             leaf("2100716", "计划生育机构", run=1),
             leaf("2100717", "计划生育服务", project=(200, 350)),
@@ -1717,36 +2124,81 @@ def _wuhan_health() -> dict[str, Any]:
             leaf("2210201", "住房公积金", social=(250, 320)),
             leaf("2210202", "提租补贴", social=(20, 40)),
             leaf("2210203", "购房补贴", social=(80, 140)),
-            leaf("2230104", "国有企业办公共服务机构移交补助支出",
-               sc={"opening": "12.00", "income": "150.00", "project": "158.50"}, sc_budget="1.01",
-               use="原企业办医疗机构移交后的运行补助", reason_under="移交机构运行补助按实际结算"),
+            leaf(
+                "2230104",
+                "国有企业办公共服务机构移交补助支出",
+                sc={"opening": "12.00", "income": "150.00", "project": "158.50"},
+                sc_budget="1.01",
+                use="原企业办医疗机构移交后的运行补助",
+                reason_under="移交机构运行补助按实际结算",
+            ),
         ],
         "econ": {
-            "30101": (620, 700), "30102": (380, 450), "30103": (90, 120), "30107": (950, 1100), "30112": (12, 20),
-            "30199": (60, 90), "30305": (6, 12),
-            "30201": (40, 60), "30205": (5, 10), "30206": (20, 30), "30207": (10, 15), "30209": (60, 90),
-            "30211": (8, 15), "30213": (20, 40), "30215": (3, 6), "30216": (5, 10), "30217": "1.85",
-            "30226": (20, 40), "30227": (30, 60), "30228": (40, 60), "30229": (30, 50), "30231": "12.40",
-            "30239": (40, 60), "30299": (20, 40), "31002": (15, 30), "31007": (10, 20), "31013": "28.60",
+            "30101": (620, 700),
+            "30102": (380, 450),
+            "30103": (90, 120),
+            "30107": (950, 1100),
+            "30112": (12, 20),
+            "30199": (60, 90),
+            "30305": (6, 12),
+            "30201": (40, 60),
+            "30205": (5, 10),
+            "30206": (20, 30),
+            "30207": (10, 15),
+            "30209": (60, 90),
+            "30211": (8, 15),
+            "30213": (20, 40),
+            "30215": (3, 6),
+            "30216": (5, 10),
+            "30217": "1.85",
+            "30226": (20, 40),
+            "30227": (30, 60),
+            "30228": (40, 60),
+            "30229": (30, 50),
+            "30231": "12.40",
+            "30239": (40, 60),
+            "30299": (20, 40),
+            "31002": (15, 30),
+            "31007": (10, 20),
+            "31013": "28.60",
         },
-        "gb_opening": "86.40", "gb_closing": "35.75",
+        "gb_opening": "86.40",
+        "gb_closing": "35.75",
         "three_public": {
             "layout": "grouped",
             "budget": {"abroad": "5.00", "purchase": "30.00", "operation": "16.00", "reception": "3.00"},
             "actual": {"abroad": "0.00", "purchase": "28.60", "operation": "14.35", "reception": "2.12"},
             "prev": {"abroad": "0.00", "purchase": "0.00", "operation": "15.80", "reception": "2.60"},
-            "groups": 0, "travellers": 0, "bought": 1, "batches": 18, "guests": 126,
+            "groups": 0,
+            "travellers": 0,
+            "bought": 1,
+            "batches": 18,
+            "guests": 126,
             "reception_use": "接待上级部门及兄弟区卫生健康部门调研检查",
             "reason": "严格落实中央八项规定精神，全年未安排因公出国（境）团组，公务用车购置按政府采购结果节约了资金",
             "yoy_reason": "按规定更新购置了1辆应急保障用车，公务用车运行维护费和公务接待费有所压减",
         },
-        "purchase": {"goods": "486.30", "works": "0.00", "services": "1325.84", "goods_sme": "352.10",
-                     "works_sme": "0.00", "services_sme": "918.46", "micro": "903.25"},
+        "purchase": {
+            "goods": "486.30",
+            "works": "0.00",
+            "services": "1325.84",
+            "goods_sme": "352.10",
+            "works_sme": "0.00",
+            "services_sme": "918.46",
+            "micro": "903.25",
+        },
         "vehicles": {"confidential": 1, "emergency": 4, "enforcement": 3, "special": 2},
         "equipment": 2,
         "admin_running": "0.46",
-        "prev": {"total": "1.08", "income": "1.07", "expenditure": "1.09", "fiscal": "1.08", "gb_income": "1.10",
-                 "gb_exp": "1.11", "admin": "1.05"},
+        "prev": {
+            "total": "1.08",
+            "income": "1.07",
+            "expenditure": "1.09",
+            "fiscal": "1.08",
+            "gb_income": "1.10",
+            "gb_exp": "1.11",
+            "admin": "1.05",
+        },
         "reasons": {
             "total": "疫情防控相关项目支出减少",
             "fiscal": "疫情防控相关财政拨款项目减少",
@@ -1757,34 +2209,59 @@ def _wuhan_health() -> dict[str, Any]:
         },
         "performance": {"system": "《示例区卫生健康委员会预算绩效管理办法》", "score": "95.6", "excellent": 20},
         "projects": {
-            "2100408": {"name": "基本公共卫生服务项目", "type": "常年性项目",
-                        "summary": "全区居民电子健康档案建档率、65岁以上老年人健康管理率等指标均达到年度目标，"
-                                   "基本公共卫生服务均等化水平持续提高。",
-                        "indicators": [("产出指标", "数量指标", "居民电子健康档案建档率", "≥90%", "93%"),
-                                       ("产出指标", "数量指标", "65岁以上老年人健康管理率", "≥70%", "73%"),
-                                       ("产出指标", "质量指标", "高血压患者规范管理率", "≥65%", "68%"),
-                                       ("效益指标", "社会效益指标", "居民健康素养水平", "持续提升", "达到预期"),
-                                       ("满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "94%")]},
-            "2100201": {"name": "区属公立医院运行补助项目", "type": "常年性项目",
-                        "summary": "保障区属公立医院正常运转，落实公立医院综合改革各项补助政策。"},
-            "2100410": {"name": "突发公共卫生事件应急处置项目", "type": "一次性项目",
-                        "summary": "完成突发公共卫生事件应急物资储备和应急队伍演练，应急处置及时率100%。",
-                        "indicators": [("产出指标", "数量指标", "应急演练次数", "≥2次", "3次"),
-                                       ("产出指标", "时效指标", "应急处置及时率", "100%", "100%"),
-                                       ("效益指标", "社会效益指标", "突发事件有效处置率", "100%", "100%")]},
+            "2100408": {
+                "name": "基本公共卫生服务项目",
+                "type": "常年性项目",
+                "summary": "全区居民电子健康档案建档率、65岁以上老年人健康管理率等指标均达到年度目标，"
+                "基本公共卫生服务均等化水平持续提高。",
+                "indicators": [
+                    ("产出指标", "数量指标", "居民电子健康档案建档率", "≥90%", "93%"),
+                    ("产出指标", "数量指标", "65岁以上老年人健康管理率", "≥70%", "73%"),
+                    ("产出指标", "质量指标", "高血压患者规范管理率", "≥65%", "68%"),
+                    ("效益指标", "社会效益指标", "居民健康素养水平", "持续提升", "达到预期"),
+                    ("满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "94%"),
+                ],
+            },
+            "2100201": {
+                "name": "区属公立医院运行补助项目",
+                "type": "常年性项目",
+                "summary": "保障区属公立医院正常运转，落实公立医院综合改革各项补助政策。",
+            },
+            "2100410": {
+                "name": "突发公共卫生事件应急处置项目",
+                "type": "一次性项目",
+                "summary": "完成突发公共卫生事件应急物资储备和应急队伍演练，应急处置及时率100%。",
+                "indicators": [
+                    ("产出指标", "数量指标", "应急演练次数", "≥2次", "3次"),
+                    ("产出指标", "时效指标", "应急处置及时率", "100%", "100%"),
+                    ("效益指标", "社会效益指标", "突发事件有效处置率", "100%", "100%"),
+                ],
+            },
         },
         "attach": ["2100408", "2100201", "2100410"],
         "goals": [
-            {"text": "做好基本公共卫生服务，提高居民健康管理水平。",
-             "indicators": [("产出指标", "数量指标", "居民电子健康档案建档率", "≥90%", "93%"),
-                            ("产出指标", "质量指标", "高血压患者规范管理率", "≥65%", "68%"),
-                            ("满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "94%")]},
-            {"text": "保障区属公立医院和基层医疗卫生机构正常运转，提升医疗服务能力。",
-             "indicators": [("产出指标", "数量指标", "补助医疗机构数", "12家", "12家"),
-                            ("效益指标", "社会效益指标", "基层就诊率", "≥60%", "62%")]},
-            {"text": "强化疾病预防控制和卫生应急能力建设。",
-             "indicators": [("产出指标", "质量指标", "适龄儿童免疫规划疫苗接种率", "≥90%", "98%"),
-                            ("产出指标", "时效指标", "突发公共卫生事件报告及时率", "100%", "100%")]},
+            {
+                "text": "做好基本公共卫生服务，提高居民健康管理水平。",
+                "indicators": [
+                    ("产出指标", "数量指标", "居民电子健康档案建档率", "≥90%", "93%"),
+                    ("产出指标", "质量指标", "高血压患者规范管理率", "≥65%", "68%"),
+                    ("满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "94%"),
+                ],
+            },
+            {
+                "text": "保障区属公立医院和基层医疗卫生机构正常运转，提升医疗服务能力。",
+                "indicators": [
+                    ("产出指标", "数量指标", "补助医疗机构数", "12家", "12家"),
+                    ("效益指标", "社会效益指标", "基层就诊率", "≥60%", "62%"),
+                ],
+            },
+            {
+                "text": "强化疾病预防控制和卫生应急能力建设。",
+                "indicators": [
+                    ("产出指标", "质量指标", "适龄儿童免疫规划疫苗接种率", "≥90%", "98%"),
+                    ("产出指标", "时效指标", "突发公共卫生事件报告及时率", "100%", "100%"),
+                ],
+            },
         ],
     }
 
@@ -1847,37 +2324,79 @@ def _shanghai_culture() -> dict[str, Any]:
             "（五）负责本区旅游宣传推广和文化旅游市场管理，推动文化产业和旅游业融合发展。",
             "（六）完成区委、区政府交办的其他任务。",
         ],
-        "units": [("示例市示例区图书馆", "下属事业单位"), ("示例市示例区文化馆", "下属事业单位"),
-                  ("示例市示例区体育中心", "下属事业单位")],
+        "units": [
+            ("示例市示例区图书馆", "下属事业单位"),
+            ("示例市示例区文化馆", "下属事业单位"),
+            ("示例市示例区体育中心", "下属事业单位"),
+        ],
         "structure": [],
         "items": _culture_items(),
         "econ": {
-            "30101": (450, 520), "30102": (380, 450), "30103": (30, 50), "30107": (800, 950), "30112": (10, 18),
-            "30199": (60, 100), "30305": (3, 8),
-            "30201": (30, 50), "30202": (5, 10), "30205": (10, 20), "30206": (40, 70), "30207": (6, 12),
-            "30209": (80, 120), "30211": (3, 8), "30213": (30, 50), "30216": (4, 8), "30217": "1.37",
-            "30226": (20, 40), "30227": (30, 60), "30228": (30, 45), "30229": (25, 40), "30231": "8.12",
-            "30239": (30, 50), "30299": (15, 30), "31002": (10, 25), "31007": (8, 20),
+            "30101": (450, 520),
+            "30102": (380, 450),
+            "30103": (30, 50),
+            "30107": (800, 950),
+            "30112": (10, 18),
+            "30199": (60, 100),
+            "30305": (3, 8),
+            "30201": (30, 50),
+            "30202": (5, 10),
+            "30205": (10, 20),
+            "30206": (40, 70),
+            "30207": (6, 12),
+            "30209": (80, 120),
+            "30211": (3, 8),
+            "30213": (30, 50),
+            "30216": (4, 8),
+            "30217": "1.37",
+            "30226": (20, 40),
+            "30227": (30, 60),
+            "30228": (30, 45),
+            "30229": (25, 40),
+            "30231": "8.12",
+            "30239": (30, 50),
+            "30299": (15, 30),
+            "31002": (10, 25),
+            "31007": (8, 20),
         },
         "three_public": {
             "layout": "alternating",
             "budget": {"abroad": "6.00", "purchase": "0.00", "operation": "9.00", "reception": "2.00"},
             "actual": {"abroad": "4.86", "purchase": "0.00", "operation": "8.12", "reception": "1.37"},
             "prev": {"abroad": "0.00", "purchase": "0.00", "operation": "8.64", "reception": "1.05"},
-            "groups": 1, "travellers": 3, "batches": 9, "guests": 64,
+            "groups": 1,
+            "travellers": 3,
+            "batches": 9,
+            "guests": 64,
             "abroad_use": "赴友好城市开展文化旅游交流合作",
             "reception_use": "接待外省市文化旅游部门考察交流",
             "reason": "严格落实中央八项规定精神，出访团组按实际行程结算，公务用车和公务接待支出从严控制",
             "yoy_reason": "本年度恢复安排1个文化交流出访团组，公务接待批次有所增加",
         },
-        "purchase": {"goods": "235.60", "works": "418.90", "services": "1268.45", "goods_sme": "180.30",
-                     "works_sme": "418.90", "services_sme": "902.70", "micro": "1102.40", "sme_other": "180.30",
-                     "sme_reserved_budget": "1350.00", "micro_reserved_budget": "1120.00"},
+        "purchase": {
+            "goods": "235.60",
+            "works": "418.90",
+            "services": "1268.45",
+            "goods_sme": "180.30",
+            "works_sme": "418.90",
+            "services_sme": "902.70",
+            "micro": "1102.40",
+            "sme_other": "180.30",
+            "sme_reserved_budget": "1350.00",
+            "micro_reserved_budget": "1120.00",
+        },
         "vehicles": {"emergency": 1, "enforcement": 2},
         "equipment": 3,
         "admin_running": "0.42",
-        "prev": {"total": "0.97", "income": "0.97", "expenditure": "0.97", "fiscal": "0.97", "gb_income": "0.97",
-                 "gb_exp": "0.97", "admin": "0.98"},
+        "prev": {
+            "total": "0.97",
+            "income": "0.97",
+            "expenditure": "0.97",
+            "fiscal": "0.97",
+            "gb_income": "0.97",
+            "gb_exp": "0.97",
+            "admin": "0.98",
+        },
         "reasons": {
             "total": "文物保护修缮和群众体育项目支出增加",
             "fiscal": "文物保护修缮和群众体育项目财政拨款增加",
@@ -1888,20 +2407,33 @@ def _shanghai_culture() -> dict[str, Any]:
         },
         "performance": {"system": "《示例区文化旅游局预算绩效管理实施办法》", "score": "97.2", "excellent": 22},
         "projects": {
-            "2070204": {"name": "文物保护修缮项目", "type": "延续性项目",
-                        "summary": "完成区级文物保护单位修缮工程，文物本体安全得到有效保障。",
-                        "indicators": [("产出指标", "数量指标", "修缮文物保护单位数", "3处", "3处"),
-                                       ("产出指标", "质量指标", "修缮工程验收合格率", "100%", "100%"),
-                                       ("效益指标", "社会效益指标", "文物开放利用水平", "持续提升", "达到预期")]},
+            "2070204": {
+                "name": "文物保护修缮项目",
+                "type": "延续性项目",
+                "summary": "完成区级文物保护单位修缮工程，文物本体安全得到有效保障。",
+                "indicators": [
+                    ("产出指标", "数量指标", "修缮文物保护单位数", "3处", "3处"),
+                    ("产出指标", "质量指标", "修缮工程验收合格率", "100%", "100%"),
+                    ("效益指标", "社会效益指标", "文物开放利用水平", "持续提升", "达到预期"),
+                ],
+            },
         },
         "attach": ["2070204"],
         "goals": [
-            {"text": "完善公共文化服务体系，丰富群众文化生活。",
-             "indicators": [("产出指标", "数量指标", "举办群众文化活动场次", "≥300场", "326场"),
-                            ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "95%")]},
-            {"text": "加强文物保护利用，推进全民健身。",
-             "indicators": [("产出指标", "数量指标", "修缮文物保护单位数", "3处", "3处"),
-                            ("产出指标", "数量指标", "更新社区健身设施点位", "≥30个", "34个")]},
+            {
+                "text": "完善公共文化服务体系，丰富群众文化生活。",
+                "indicators": [
+                    ("产出指标", "数量指标", "举办群众文化活动场次", "≥300场", "326场"),
+                    ("满意度指标", "服务对象满意度指标", "群众满意度", "≥90%", "95%"),
+                ],
+            },
+            {
+                "text": "加强文物保护利用，推进全民健身。",
+                "indicators": [
+                    ("产出指标", "数量指标", "修缮文物保护单位数", "3处", "3处"),
+                    ("产出指标", "数量指标", "更新社区健身设施点位", "≥30个", "34个"),
+                ],
+            },
         ],
     }
 
@@ -1926,8 +2458,10 @@ def _yuan_street() -> dict[str, Any]:
             "公开咨询电话：027-00000001",
         ],
         "units": [("示例市示例区示例街道社区服务中心", "下属事业单位")],
-        "structure": ["示例市示例区示例街道办事处内设机构6个，包括：党政办公室、社区建设办公室、城市管理办公室、民生服务办公室、"
-                      "平安建设办公室、经济发展办公室。"],
+        "structure": [
+            "示例市示例区示例街道办事处内设机构6个，包括：党政办公室、社区建设办公室、城市管理办公室、民生服务办公室、"
+            "平安建设办公室、经济发展办公室。"
+        ],
         "items": [
             leaf("2010301", "行政运行", run=4),
             leaf("2010302", "一般行政管理事务", project=(120, 200)),
@@ -1948,11 +2482,28 @@ def _yuan_street() -> dict[str, Any]:
             leaf("2240106", "安全监管", project=(40, 80)),
         ],
         "econ": {
-            "30101": (260, 300), "30102": (200, 240), "30103": (20, 35), "30107": (450, 520), "30112": (5, 9),
-            "30199": (20, 35), "30305": (2, 5),
-            "30201": (15, 25), "30205": (3, 6), "30206": (8, 14), "30207": (4, 8), "30209": (20, 35),
-            "30211": (1, 3), "30213": (8, 15), "30216": (2, 4), "30217": "6420.00", "30226": (10, 20),
-            "30228": (15, 22), "30229": (12, 20), "30231": "52318.40", "30239": (15, 25), "30299": (8, 15),
+            "30101": (260, 300),
+            "30102": (200, 240),
+            "30103": (20, 35),
+            "30107": (450, 520),
+            "30112": (5, 9),
+            "30199": (20, 35),
+            "30305": (2, 5),
+            "30201": (15, 25),
+            "30205": (3, 6),
+            "30206": (8, 14),
+            "30207": (4, 8),
+            "30209": (20, 35),
+            "30211": (1, 3),
+            "30213": (8, 15),
+            "30216": (2, 4),
+            "30217": "6420.00",
+            "30226": (10, 20),
+            "30228": (15, 22),
+            "30229": (12, 20),
+            "30231": "52318.40",
+            "30239": (15, 25),
+            "30299": (8, 15),
             "31002": (5, 12),
         },
         "three_public": {
@@ -1960,19 +2511,35 @@ def _yuan_street() -> dict[str, Any]:
             "budget": {"abroad": "0.00", "purchase": "0.00", "operation": "60000.00", "reception": "10000.00"},
             "actual": {"abroad": "0.00", "purchase": "0.00", "operation": "52318.40", "reception": "6420.00"},
             "prev": {"abroad": "0.00", "purchase": "0.00", "operation": "55870.20", "reception": "7830.00"},
-            "groups": 0, "travellers": 0, "batches": 5, "guests": 37,
+            "groups": 0,
+            "travellers": 0,
+            "batches": 5,
+            "guests": 37,
             "reception_use": "接待上级部门及兄弟街道考察交流",
             "reason": "严格落实中央八项规定精神，压减公务用车运行维护和公务接待支出",
             "yoy_reason": "公务用车使用管理进一步规范，公务接待批次减少",
         },
-        "purchase": {"goods": "1286400.00", "works": "2350000.00", "services": "4127563.50",
-                     "goods_sme": "986400.00", "works_sme": "2350000.00", "services_sme": "3265300.00",
-                     "micro": "5012800.00"},
+        "purchase": {
+            "goods": "1286400.00",
+            "works": "2350000.00",
+            "services": "4127563.50",
+            "goods_sme": "986400.00",
+            "works_sme": "2350000.00",
+            "services_sme": "3265300.00",
+            "micro": "5012800.00",
+        },
         "vehicles": {"emergency": 1, "enforcement": 2},
         "equipment": 0,
         "admin_running": "all",
-        "prev": {"total": "0.96", "income": "0.96", "expenditure": "0.96", "fiscal": "0.96", "gb_income": "0.96",
-                 "gb_exp": "0.96", "admin": "1.04"},
+        "prev": {
+            "total": "0.96",
+            "income": "0.96",
+            "expenditure": "0.96",
+            "fiscal": "0.96",
+            "gb_income": "0.96",
+            "gb_exp": "0.96",
+            "admin": "1.04",
+        },
         "reasons": {
             "total": "城乡社区环境卫生和社区治理项目支出增加",
             "fiscal": "城乡社区环境卫生和社区治理项目财政拨款增加",
@@ -1983,22 +2550,38 @@ def _yuan_street() -> dict[str, Any]:
         },
         "performance": {"system": "《示例街道预算绩效管理办法》", "score": "94.5", "excellent": 7},
         "projects": {
-            "2120501": {"name": "辖区环境卫生保洁项目", "type": "常年性项目",
-                        "summary": "完成辖区道路清扫保洁和垃圾分类收运，环境卫生考核成绩位居全区前列。",
-                        "indicators": [("产出指标", "数量指标", "保洁道路面积", "≥120万平方米", "126万平方米"),
-                                       ("产出指标", "质量指标", "垃圾分类收运达标率", "≥95%", "97%"),
-                                       ("满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "93%")]},
-            "2080208": {"name": "社区治理项目", "type": "常年性项目",
-                        "summary": "保障社区工作者补贴按时足额发放，社区服务能力持续提升。"},
+            "2120501": {
+                "name": "辖区环境卫生保洁项目",
+                "type": "常年性项目",
+                "summary": "完成辖区道路清扫保洁和垃圾分类收运，环境卫生考核成绩位居全区前列。",
+                "indicators": [
+                    ("产出指标", "数量指标", "保洁道路面积", "≥120万平方米", "126万平方米"),
+                    ("产出指标", "质量指标", "垃圾分类收运达标率", "≥95%", "97%"),
+                    ("满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "93%"),
+                ],
+            },
+            "2080208": {
+                "name": "社区治理项目",
+                "type": "常年性项目",
+                "summary": "保障社区工作者补贴按时足额发放，社区服务能力持续提升。",
+            },
         },
         "attach": ["2120501", "2080208"],
         "goals": [
-            {"text": "提升辖区环境卫生和城市管理水平。",
-             "indicators": [("产出指标", "数量指标", "保洁道路面积", "≥120万平方米", "126万平方米"),
-                            ("效益指标", "社会效益指标", "市容环境考核排名", "全区前五", "全区第三")]},
-            {"text": "加强社区治理，落实民生保障政策。",
-             "indicators": [("产出指标", "时效指标", "补贴发放及时率", "100%", "100%"),
-                            ("满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "93%")]},
+            {
+                "text": "提升辖区环境卫生和城市管理水平。",
+                "indicators": [
+                    ("产出指标", "数量指标", "保洁道路面积", "≥120万平方米", "126万平方米"),
+                    ("效益指标", "社会效益指标", "市容环境考核排名", "全区前五", "全区第三"),
+                ],
+            },
+            {
+                "text": "加强社区治理，落实民生保障政策。",
+                "indicators": [
+                    ("产出指标", "时效指标", "补贴发放及时率", "100%", "100%"),
+                    ("满意度指标", "服务对象满意度指标", "居民满意度", "≥90%", "93%"),
+                ],
+            },
         ],
     }
 
@@ -2026,8 +2609,13 @@ def _wuhan_small() -> dict[str, Any]:
         "items": [
             leaf("2012601", "行政运行", run=1),
             leaf("2012602", "一般行政管理事务", project=(20, 40), budget="1.05"),
-            leaf("2012699", "其他档案事务支出", project=(30, 60), budget="0",
-               reason_over="年中追加了馆藏档案数字化加工经费"),
+            leaf(
+                "2012699",
+                "其他档案事务支出",
+                project=(30, 60),
+                budget="0",
+                reason_over="年中追加了馆藏档案数字化加工经费",
+            ),
             leaf("2080505", "机关事业单位基本养老保险缴费支出", social=(25, 32)),
             leaf("2080506", "机关事业单位职业年金缴费支出", social=(12, 16)),
             leaf("2101101", "行政单位医疗", social=(8, 12)),
@@ -2036,10 +2624,23 @@ def _wuhan_small() -> dict[str, Any]:
             leaf("2210202", "提租补贴", social=(2, 4)),
         ],
         "econ": {
-            "30101": (60, 75), "30102": (40, 50), "30103": (5, 10), "30107": (90, 110), "30112": (1, 3),
-            "30201": (5, 10), "30205": (1, 2), "30206": (4, 7), "30207": (1, 3), "30209": (8, 14),
-            "30211": (0.5, 1.5), "30213": (3, 6), "30226": (2, 5), "30228": (3, 5), "30229": (2, 4),
-            "30299": (1, 3), "31002": (2, 5),
+            "30101": (60, 75),
+            "30102": (40, 50),
+            "30103": (5, 10),
+            "30107": (90, 110),
+            "30112": (1, 3),
+            "30201": (5, 10),
+            "30205": (1, 2),
+            "30206": (4, 7),
+            "30207": (1, 3),
+            "30209": (8, 14),
+            "30211": (0.5, 1.5),
+            "30213": (3, 6),
+            "30226": (2, 5),
+            "30228": (3, 5),
+            "30229": (2, 4),
+            "30299": (1, 3),
+            "31002": (2, 5),
         },
         "three_public": {
             "layout": "grouped",
@@ -2048,13 +2649,26 @@ def _wuhan_small() -> dict[str, Any]:
             "prev": {"abroad": "0.00", "purchase": "0.00", "operation": "0.00", "reception": "0.00"},
             "reason": "本单位未安排因公出国（境）团组，未配备公务用车，未发生公务接待",
         },
-        "purchase": {"goods": "18.60", "works": "0.00", "services": "42.30", "goods_sme": "18.60",
-                     "services_sme": "42.30", "micro": "60.90"},
+        "purchase": {
+            "goods": "18.60",
+            "works": "0.00",
+            "services": "42.30",
+            "goods_sme": "18.60",
+            "services_sme": "42.30",
+            "micro": "60.90",
+        },
         "vehicles": {},
         "equipment": 0,
         "admin_running": "all",
-        "prev": {"total": "0.91", "income": "0.91", "expenditure": "0.91", "fiscal": "0.91", "gb_income": "0.91",
-                 "gb_exp": "0.91", "admin": "1.06"},
+        "prev": {
+            "total": "0.91",
+            "income": "0.91",
+            "expenditure": "0.91",
+            "fiscal": "0.91",
+            "gb_income": "0.91",
+            "gb_exp": "0.91",
+            "admin": "1.06",
+        },
         "reasons": {
             "total": "年中追加了馆藏档案数字化加工项目",
             "fiscal": "年中追加了馆藏档案数字化加工项目经费",
@@ -2065,18 +2679,27 @@ def _wuhan_small() -> dict[str, Any]:
         },
         "performance": {"system": "《示例区档案馆预算绩效管理办法》", "score": "96.0", "excellent": 2},
         "projects": {
-            "2012699": {"name": "馆藏档案数字化加工项目", "type": "一次性项目",
-                        "summary": "完成馆藏重点档案数字化加工，档案数字化率进一步提高，档案利用效率明显提升。",
-                        "indicators": [("产出指标", "数量指标", "数字化加工档案页数", "≥50万页", "52.6万页"),
-                                       ("产出指标", "质量指标", "数字化成果验收合格率", "100%", "100%"),
-                                       ("效益指标", "社会效益指标", "档案利用服务效率", "持续提升", "达到预期")]},
+            "2012699": {
+                "name": "馆藏档案数字化加工项目",
+                "type": "一次性项目",
+                "summary": "完成馆藏重点档案数字化加工，档案数字化率进一步提高，档案利用效率明显提升。",
+                "indicators": [
+                    ("产出指标", "数量指标", "数字化加工档案页数", "≥50万页", "52.6万页"),
+                    ("产出指标", "质量指标", "数字化成果验收合格率", "100%", "100%"),
+                    ("效益指标", "社会效益指标", "档案利用服务效率", "持续提升", "达到预期"),
+                ],
+            },
         },
         "attach": ["2012699"],
         "goals": [
-            {"text": "维护馆藏档案完整与安全，提升档案利用服务水平。",
-             "indicators": [("产出指标", "数量指标", "接收进馆档案卷数", "≥3000卷", "3180卷"),
-                            ("产出指标", "质量指标", "档案安全事故数", "0", "0"),
-                            ("满意度指标", "服务对象满意度指标", "查档群众满意度", "≥90%", "97%")]},
+            {
+                "text": "维护馆藏档案完整与安全，提升档案利用服务水平。",
+                "indicators": [
+                    ("产出指标", "数量指标", "接收进馆档案卷数", "≥3000卷", "3180卷"),
+                    ("产出指标", "质量指标", "档案安全事故数", "0", "0"),
+                    ("满意度指标", "服务对象满意度指标", "查档群众满意度", "≥90%", "97%"),
+                ],
+            },
         ],
     }
 
@@ -2103,8 +2726,7 @@ def _represent_dict(dumper: yaml.SafeDumper, data: dict) -> yaml.Node:
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
-    flow = (bool(data) and all(_scalar(v) for v in data) and len(data) <= 6
-            and sum(len(str(v)) for v in data) <= 120)
+    flow = bool(data) and all(_scalar(v) for v in data) and len(data) <= 6 and sum(len(str(v)) for v in data) <= 120
     return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
 
 

@@ -28,6 +28,7 @@ Design choices, each for a reason:
 * **Deterministic files.** ``png_bytes``/``save_png`` use a fixed dpi and drop
   the PNG ``Software`` metadata, so the same report gives the same bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -47,6 +48,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter
+
+from auditlib.model.money import UNIT_FACTORS, convert_unit
+from auditlib.model.text import squash
 
 #: dpi of every PNG written (fixed so the bytes are reproducible).
 DPI = 120
@@ -69,8 +73,25 @@ FONT_CANDIDATES = (
     "C:/Windows/Fonts/simhei.ttf",
 )
 #: File-name fragments of CJK fonts, tried first when scanning the system fonts.
-_NAME_HINTS = ("cjk", "wqy", "wenquanyi", "han", "droidsansfallback", "simhei", "simsun", "msyh",
-               "pingfang", "heiti", "fangsong", "kaiti", "uming", "ukai", "arphic", "zh", "chinese")
+_NAME_HINTS = (
+    "cjk",
+    "wqy",
+    "wenquanyi",
+    "han",
+    "droidsansfallback",
+    "simhei",
+    "simsun",
+    "msyh",
+    "pingfang",
+    "heiti",
+    "fangsong",
+    "kaiti",
+    "uming",
+    "ukai",
+    "arphic",
+    "zh",
+    "chinese",
+)
 #: Characters a usable font must cover (the labels of these charts).
 FONT_PROBE = "部门决算支出合计基本项目年初预算收入财政拨款无数据万元类占完成率"
 
@@ -180,24 +201,26 @@ def cjk_style() -> Iterator[CjkFont]:
     families = [font.name]
     # Text created here stores the weight: the title is set apart by size, not bold,
     # since the CJK face has one weight only.
-    with matplotlib.rc_context({
-        "font.family": families,
-        "font.sans-serif": families,
-        "axes.unicode_minus": False,
-        "font.weight": font.weight,
-        "axes.titleweight": font.weight,
-        "axes.labelweight": font.weight,
-        "figure.titleweight": font.weight,
-        "font.size": 10,
-        "axes.titlesize": 12,
-        "axes.labelsize": 10,
-        "xtick.labelsize": 9,
-        "ytick.labelsize": 10,
-        "legend.fontsize": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "svg.hashsalt": "auditlib",
-    }):
+    with matplotlib.rc_context(
+        {
+            "font.family": families,
+            "font.sans-serif": families,
+            "axes.unicode_minus": False,
+            "font.weight": font.weight,
+            "axes.titleweight": font.weight,
+            "axes.labelweight": font.weight,
+            "figure.titleweight": font.weight,
+            "font.size": 10,
+            "axes.titlesize": 12,
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 10,
+            "legend.fontsize": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "svg.hashsalt": "auditlib",
+        }
+    ):
         yield font
 
 
@@ -248,16 +271,12 @@ def _laid_out(fig: Figure, dpi: float) -> Iterator[None]:
 
 def save_png(fig: Figure, path: str | Path, dpi: int = DPI) -> Path:
     """Write the figure as a deterministic PNG (temporary file, then ``os.replace``)."""
-    from auditlib.outputs import write_atomic
+    from auditlib.outputs.files import write_atomic
 
     return write_atomic(Path(path), png_bytes(fig, dpi=dpi))
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _squash(text: Any) -> str:
-    return "".join(str(text or "").split())
 
 
 def _amount(value: Any) -> Decimal | None:
@@ -298,7 +317,7 @@ def _total_row(table: Any) -> tuple[int, dict[str, Any]] | None:
     rows = list(getattr(table, "rows", []) or [])
     for wanted in (("合计", "总计", "本年收入合计", "本年支出合计"), None):
         for i, row in enumerate(rows):
-            name = _squash(row.get("name"))
+            name = squash(row.get("name"))
             if row.get("code"):
                 continue
             if (wanted is not None and name in wanted) or (wanted is None and "合计" in name):
@@ -378,9 +397,13 @@ def expenditure_by_class(report: Any) -> Figure:
         table = (getattr(report, "tables", None) or {}).get("expenditure")
         if table is None:
             return _no_data(report, chart, "未识别到支出决算表。")
-        rows = [(i, r) for i, r in enumerate(table.rows)
-                if str(r.get("code") or "").isdigit() and len(str(r.get("code"))) == 3
-                and _amount(r.get("total")) is not None]
+        rows = [
+            (i, r)
+            for i, r in enumerate(table.rows)
+            if str(r.get("code") or "").isdigit()
+            and len(str(r.get("code"))) == 3
+            and _amount(r.get("total")) is not None
+        ]
         if not rows:
             return _no_data(report, chart, "支出决算表中没有列示金额的功能分类“类”级科目。")
         unit = _unit(report, "expenditure")
@@ -412,14 +435,19 @@ def basic_vs_project(report: Any) -> Figure:
     with cjk_style():
         tables = getattr(report, "tables", None) or {}
         chosen = None
-        for tid, title in (("expenditure", "支出决算表"), ("general_budget_expenditure", "一般公共预算财政拨款支出决算表")):
+        for tid, title in (
+            ("expenditure", "支出决算表"),
+            ("general_budget_expenditure", "一般公共预算财政拨款支出决算表"),
+        ):
             table = tables.get(tid)
             found = _total_row(table) if table is not None else None
             if found and (_amount(found[1].get("basic")) is not None or _amount(found[1].get("project")) is not None):
                 chosen = (tid, title, table, found)
                 break
         if chosen is None:
-            return _no_data(report, chart, "支出决算表和一般公共预算财政拨款支出决算表均未识别到“合计”行的基本支出、项目支出。")
+            return _no_data(
+                report, chart, "支出决算表和一般公共预算财政拨款支出决算表均未识别到“合计”行的基本支出、项目支出。"
+            )
         tid, title, table, (index, row) = chosen
         unit = _unit(report, tid)
         basic, project = _amount(row.get("basic")), _amount(row.get("project"))
@@ -443,7 +471,9 @@ def basic_vs_project(report: Any) -> Figure:
         ax.grid(axis="y", color="#d9d9d9", linewidth=0.6)
         ax.set_axisbelow(True)
         note = f"合计 {_fmt(total)} {unit}，百分比为占合计的比重；" if total is not None else ""
-        ax.set_title(note + _source(title, _page_of(table, index, "basic"), "合计"), fontsize=9, color=_GREY, loc="left")
+        ax.set_title(
+            note + _source(title, _page_of(table, index, "basic"), "合计"), fontsize=9, color=_GREY, loc="left"
+        )
         return _finish(fig)
 
 
@@ -482,12 +512,10 @@ def income_by_source(report: Any) -> Figure:
         _hbar(ax, [label for label, _v in items], [v for _l, v in items], texts, colour="#548235")
         ax.set_xlabel(f"金额（{unit}）；括号内为占本年收入合计的比重；空白未填列的来源不列示")
         note = f"本年收入合计 {_fmt(total)} {unit}；" if total is not None else ""
-        ax.set_title(note + _source("收入决算表", _page_of(table, index, "total"), "合计"), fontsize=9, color=_GREY,
-                     loc="left")
+        ax.set_title(
+            note + _source("收入决算表", _page_of(table, index, "total"), "合计"), fontsize=9, color=_GREY, loc="left"
+        )
         return _finish(fig)
-
-
-_UNIT_FACTOR = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 
 def _completion_items(facts: list[Any]) -> tuple[list[tuple[str, Any]], str]:
@@ -502,7 +530,7 @@ def _completion_items(facts: list[Any]) -> tuple[list[tuple[str, Any]], str]:
         if "budget" not in values or "actual" not in values:
             continue
         items.append(fact)
-    units = Counter(f.values["actual"].unit for f in items if f.values["actual"].unit in _UNIT_FACTOR)
+    units = Counter(f.values["actual"].unit for f in items if f.values["actual"].unit in UNIT_FACTORS)
     unit = units.most_common(1)[0][0] if units else "万元"
     labels = [f.subject.split("/")[-1] for f in items]
     counts = Counter(labels)
@@ -513,11 +541,6 @@ def _completion_items(facts: list[Any]) -> tuple[list[tuple[str, Any]], str]:
             label = f"{label}（{parts[-2] if len(parts) > 1 else parts[0]}）"
         out.append((label, fact))
     return out, unit
-
-
-def _in_unit(quantity: Any, unit: str) -> Decimal:
-    factor = _UNIT_FACTOR.get(quantity.unit, _UNIT_FACTOR[unit])
-    return quantity.value * factor / _UNIT_FACTOR[unit]
 
 
 def _rate_text(fact: Any, budget: Decimal, actual: Decimal) -> tuple[str, str]:
@@ -546,7 +569,7 @@ def budget_vs_actual(report: Any, facts: list[Any] | None = None) -> Figure:
     with cjk_style():
         if facts is None:
             try:
-                from auditlib.narrative import narrative_facts
+                from auditlib.reading.narrative import narrative_facts
 
                 facts = narrative_facts(report)
             except Exception as exc:  # a chart never fails the working paper
@@ -555,22 +578,30 @@ def budget_vs_actual(report: Any, facts: list[Any] | None = None) -> Figure:
         if not items:
             return _no_data(report, chart, "情况说明中没有逐项列示“年初预算数”和“决算数”的科目。")
         n = len(items)
-        budgets = [_in_unit(f.values["budget"], unit) for _l, f in items]
-        actuals = [_in_unit(f.values["actual"], unit) for _l, f in items]
+        budgets = [convert_unit(f.values["budget"].value, f.values["budget"].unit, unit) for _l, f in items]
+        actuals = [convert_unit(f.values["actual"].value, f.values["actual"].unit, unit) for _l, f in items]
         fig = _new_figure(11, 2.2 + 0.5 * n)
         fig.suptitle(_heading(report, chart), fontsize=12)
         ax = fig.add_subplot()
         pos = list(range(n))
         height = 0.38
-        ax.barh([p - height / 2 for p in pos], [float(b) for b in budgets], height=height, color=_LIGHT, label="年初预算数")
+        ax.barh(
+            [p - height / 2 for p in pos], [float(b) for b in budgets], height=height, color=_LIGHT, label="年初预算数"
+        )
         ax.barh([p + height / 2 for p in pos], [float(a) for a in actuals], height=height, color=_BLUE, label="决算数")
         ax.set_yticks(pos, [label for label, _f in items])
         ax.set_ylim(n - 0.4, -0.6)  # first item at the top, no empty band
         top = float(max([*budgets, *actuals, Decimal(0)])) or 1.0
         for p, (_label, fact), b, a in zip(pos, items, budgets, actuals):
             text, colour = _rate_text(fact, b, a)
-            ax.text(float(max(a, b)) + top * 0.01, p, f"{_fmt(b)} / {_fmt(a)}　{text}", va="center", fontsize=8.5,
-                    color=colour)
+            ax.text(
+                float(max(a, b)) + top * 0.01,
+                p,
+                f"{_fmt(b)} / {_fmt(a)}　{text}",
+                va="center",
+                fontsize=8.5,
+                color=colour,
+            )
         ax.set_xlim(0, top * 1.75)
         ax.xaxis.set_major_formatter(FuncFormatter(_fmt_axis))
         ax.set_xlabel(f"金额（{unit}）；条旁为 年初预算 / 决算 与完成率，红色为决算超过年初预算或预算为零")

@@ -5,6 +5,7 @@ places; checks must compare the printed values exactly and reason about the
 rounding band, so floats are never used. An amount is a ``Decimal`` that keeps
 its printed exponent (``Decimal("2360.70")`` has two places); blank stays None.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,6 +53,20 @@ def format_printed(value: Decimal | None, places: int | None = None) -> str:
 # ---------------------------------------------------------------- rounding intervals
 
 
+#: Money units as printed, in 元.
+UNIT_FACTORS: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
+
+
+def convert_unit(value: Decimal, unit: str | None, target: str) -> Decimal:
+    """``value`` printed in ``unit`` expressed in ``target`` (元, 万元, 亿元), exactly.
+
+    An unknown or missing unit is taken to be the target's (nothing to convert).
+    """
+    if not unit or unit == target or unit not in UNIT_FACTORS or target not in UNIT_FACTORS:
+        return value
+    return value * UNIT_FACTORS[unit] / UNIT_FACTORS[target]
+
+
 def half_unit(value: Decimal) -> Decimal:
     """Half a unit in the last printed place: 2360.70 -> 0.005, 19.5 -> 0.05, 3 -> 0.5."""
     exponent = value.as_tuple().exponent
@@ -73,34 +88,34 @@ class Interval:
         self.lo, self.hi = lo, hi
 
     @classmethod
-    def printed(cls, value: Decimal | None) -> "Interval":
+    def printed(cls, value: Decimal | None) -> Interval:
         if value is None:
             return cls(Decimal(0), Decimal(0))
         h = half_unit(value)
         return cls(value - h, value + h)
 
     @classmethod
-    def exact(cls, value: Decimal) -> "Interval":
+    def exact(cls, value: Decimal) -> Interval:
         return cls(value, value)
 
-    def __add__(self, other: "Interval") -> "Interval":
+    def __add__(self, other: Interval) -> Interval:
         return Interval(self.lo + other.lo, self.hi + other.hi)
 
-    def __sub__(self, other: "Interval") -> "Interval":
+    def __sub__(self, other: Interval) -> Interval:
         return Interval(self.lo - other.hi, self.hi - other.lo)
 
-    def __mul__(self, k: Decimal) -> "Interval":
+    def __mul__(self, k: Decimal) -> Interval:
         a, b = self.lo * k, self.hi * k
         return Interval(min(a, b), max(a, b))
 
-    def divide(self, other: "Interval") -> "Interval | None":
+    def divide(self, other: Interval) -> Interval | None:
         """self / other, or None when other contains zero (undefined ratio)."""
         if other.lo <= 0 <= other.hi:
             return None
         cands = [self.lo / other.lo, self.lo / other.hi, self.hi / other.lo, self.hi / other.hi]
         return Interval(min(cands), max(cands))
 
-    def meets(self, other: "Interval") -> bool:
+    def meets(self, other: Interval) -> bool:
         return self.lo <= other.hi and other.lo <= self.hi
 
     def __contains__(self, value: Decimal) -> bool:
@@ -127,11 +142,6 @@ def compare_sum(total: Decimal | None, parts: list[Decimal | None]) -> str:
     if t == exact:
         return "equal"
     return "rounding" if Interval.printed(total).meets(total_of(parts)) else "error"
-
-
-def percent_places(text: str) -> int:
-    digits = text.rstrip("%").split(".")
-    return len(digits[1]) if len(digits) == 2 else 0
 
 
 def recompute_percent(printed_pct: Decimal, numerator: Decimal, denominator: Decimal) -> Decimal:

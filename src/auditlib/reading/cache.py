@@ -5,6 +5,7 @@ often than PDFs change. The key holds the package version and a digest of the
 extraction settings, so a new release or a changed setting never reuses a
 stale result. Entries are written atomically (temporary file, then rename).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from auditlib import __version__
 
 if TYPE_CHECKING:
-    from auditlib.report import Report
+    from auditlib.model.report import Report
 
 #: Everything that changes what extraction produces (bump when the method changes).
 EXTRACTION_SETTINGS: dict[str, Any] = {
@@ -28,17 +29,20 @@ EXTRACTION_SETTINGS: dict[str, Any] = {
 }
 
 
-_EXTRACTION_MODULES = ("pdf", "extract", "normalize", "report", "attachments", "schema", "money")
+#: The code whose change can change what extraction produces: every file of these packages
+#: (the reading code, the report profiles and the model the cache pickles). Derived from the
+#: folders, never a hand-kept list, so a new reader module is covered the day it is added.
+_EXTRACTION_PACKAGES = ("reading", "profiles", "model")
 
 
 def _code_digest() -> bytes:
-    """Digest of the extraction code itself, so a changed extractor never reads an old entry."""
-    here = Path(__file__).resolve().parent
+    """Digest of the extraction code and profiles, so a changed extractor never reads an old entry."""
+    top = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    for name in _EXTRACTION_MODULES:
-        path = here / f"{name}.py"
-        if path.exists():
-            h.update(path.read_bytes())
+    for package in _EXTRACTION_PACKAGES:
+        for path in sorted((top / package).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".yml", ".json"):
+                h.update(path.relative_to(top).as_posix().encode() + b"\0" + path.read_bytes())
     return h.digest()
 
 

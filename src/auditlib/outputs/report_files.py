@@ -1,8 +1,9 @@
 """The extraction files of CONTRACT.md section 3, built from a Report."""
+
 from __future__ import annotations
 
-from auditlib.outputs import OutputSet, csv_text, json_text
-from auditlib.report import Report
+from auditlib.outputs.files import OutputSet, csv_text, json_text
+from auditlib.reading.pipeline import Report
 
 CELL_COLUMNS = ["row", "column", "page", "x0", "y0", "x1", "y1", "text"]
 
@@ -23,8 +24,16 @@ def extraction_files(report: Report) -> OutputSet:
                     continue
                 x0, y0, x1, y1 = src.box
                 cells.append(
-                    {"row": i, "column": col, "page": src.page, "x0": _pt(x0), "y0": _pt(y0),
-                     "x1": _pt(x1), "y1": _pt(y1), "text": src.text}
+                    {
+                        "row": i,
+                        "column": col,
+                        "page": src.page,
+                        "x0": _pt(x0),
+                        "y0": _pt(y0),
+                        "x1": _pt(x1),
+                        "y1": _pt(y1),
+                        "text": src.text,
+                    }
                 )
         out.add_text(f"tables/{tid}.cells.csv", csv_text(CELL_COLUMNS, cells))
     for kind, (header, rows) in report.attachments.items():

@@ -5,6 +5,7 @@ and a document an auditor reads; logic in it would be untested and copied.
 The notebook calls these functions and displays what they return, nothing
 more.
 """
+
 from __future__ import annotations
 
 import html
@@ -14,11 +15,11 @@ from typing import Any
 
 import pandas as pd
 
-from auditlib.audit_run import audit_output
-from auditlib.findings import Finding
-from auditlib.report import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT, Report, read_report
+from auditlib.model.findings import Finding
+from auditlib.profiles.final_accounts import TABLE_IDS, TABLES
+from auditlib.reading.pipeline import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT, Report, read_report
 from auditlib.rules import AuditResult
-from auditlib.schema import TABLE_IDS, TABLES
+from auditlib.running.audit_run import audit_output
 
 SEVERITY_LABELS = {"error": "错误", "warning": "提示", "info": "尾数差异"}
 #: Evidence images per department: enough for a working paper; a report with
@@ -58,8 +59,8 @@ def run_audit(
     """
     import pypdfium2 as pdfium
 
-    from auditlib.evidence import render_evidence
-    from auditlib.plots import all_charts, png_bytes
+    from auditlib.outputs.evidence import render_evidence
+    from auditlib.outputs.plots import all_charts, png_bytes
 
     pdf = Path(pdf)
     out = Path(out_dir)
@@ -67,7 +68,8 @@ def run_audit(
     files, result = audit_output(report)
     images: dict[int, str] = {}
     wanted = [
-        i for i, f in enumerate(result.findings)
+        i
+        for i, f in enumerate(result.findings)
         if (f.severity != "info" or include_info_images) and any(e.page for e in f.evidence)
     ][:MAX_EVIDENCE_IMAGES]
     if wanted:
@@ -107,7 +109,7 @@ def overview(report: Report) -> pd.DataFrame:
         ("情况说明部分", "；".join(s.title for s in report.sections if s.title and s.text.strip())[:400] or "未识别"),
         ("读取说明", "；".join(report.notes) or "无"),
     ]
-    for name, (header, rows_) in sorted(report.attachments.items()):
+    for name, (_header, rows_) in sorted(report.attachments.items()):
         rows.append((f"附件 {name}", f"{len(rows_)}行"))
     return pd.DataFrame(rows, columns=["项目", "内容"])
 
@@ -133,14 +135,16 @@ def findings_frame(result: AuditResult, severity: str) -> pd.DataFrame:
         if f.severity != severity:
             continue
         first = f.evidence[0] if f.evidence else None
-        rows.append({
-            "规则": f.rule_id,
-            "发现": f.message,
-            "参照值": f.expected or "",
-            "列示值": f.actual or "",
-            "差额": f.difference or "",
-            "页码": first.page if first and first.page else "",
-        })
+        rows.append(
+            {
+                "规则": f.rule_id,
+                "发现": f.message,
+                "参照值": f.expected or "",
+                "列示值": f.actual or "",
+                "差额": f.difference or "",
+                "页码": first.page if first and first.page else "",
+            }
+        )
     return pd.DataFrame(rows, columns=["规则", "发现", "参照值", "列示值", "差额", "页码"])
 
 
@@ -156,9 +160,12 @@ def finding_html(index: int, finding: Finding, image: str | None) -> str:
     if finding.difference is not None:
         figures.append(f"差额 {html.escape(finding.difference)}")
     where = "；".join(
-        f"第{e.page}页" + (f" {TABLES[e.table].title}" if e.table in TABLES else "") + (f" 行“{e.row}”" if e.row else "")
+        f"第{e.page}页"
+        + (f" {TABLES[e.table].title}" if e.table in TABLES else "")
+        + (f" 行“{e.row}”" if e.row else "")
         + (f" 列 {e.column}" if e.column else "")
-        for e in finding.evidence[:4] if e.page
+        for e in finding.evidence[:4]
+        if e.page
     )
     parts = [
         f'<div style="border-left:4px solid {colour};padding:4px 10px;margin:10px 0">',

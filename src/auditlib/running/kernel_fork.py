@@ -28,6 +28,7 @@ not this interpreter's ipykernel, ``AUDITLIB_KERNEL=spawn`` in the environment,
 or a template that failed to start) the ordinary launch is used; the outputs
 are the same either way.
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,7 +43,7 @@ import time
 from typing import Any
 
 #: Modules a department kernel needs (what notebooks/department_audit.ipynb and
-#: auditlib.workpaper import, directly or lazily). Imports only: no code of a
+#: auditlib.outputs.workpaper import, directly or lazily). Imports only: no code of a
 #: notebook runs in the template.
 PRELOAD = (
     "ipykernel.kernelapp",
@@ -61,14 +62,14 @@ PRELOAD = (
     "openpyxl.utils",
     "camelot",
     "pikepdf",
-    "auditlib.extract",
-    "auditlib.cache",
-    "auditlib.workpaper",
-    "auditlib.plots",
-    "auditlib.evidence",
-    "auditlib.audit_run",
-    "auditlib.report_files",
-    "auditlib.portfolio",
+    "auditlib.reading.extract",
+    "auditlib.reading.cache",
+    "auditlib.outputs.workpaper",
+    "auditlib.outputs.plots",
+    "auditlib.outputs.evidence",
+    "auditlib.running.audit_run",
+    "auditlib.outputs.report_files",
+    "auditlib.outputs.portfolio",
 )
 #: Set ``AUDITLIB_KERNEL=spawn`` to start every kernel as a new process (jupyter_client's default).
 MODE_VARIABLE = "AUDITLIB_KERNEL"
@@ -195,8 +196,12 @@ def serve() -> None:
         elif op == "stats":
             import resource
 
-            reply({"self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                   "kernels_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss})
+            reply(
+                {
+                    "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                    "kernels_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+                }
+            )
         else:
             reply({"error": f"unknown op {op!r}"})
 
@@ -219,8 +224,12 @@ class ForkServer:
 
     def _start_locked(self) -> None:
         if self._proc is None:
-            self._proc = subprocess.Popen([sys.executable, "-m", "auditlib.kernel_fork"], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, close_fds=True)
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "auditlib.running.kernel_fork"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                close_fds=True,
+            )
 
     def _ask(self, request: dict[str, Any]) -> dict[str, Any]:
         with self._lock:
@@ -296,8 +305,12 @@ _SERVER: ForkServer | None = None
 
 def available() -> bool:
     """Whether kernels can be forked here (Linux with pidfd, not switched off)."""
-    return (os.environ.get(MODE_VARIABLE, "fork") != "spawn" and sys.platform.startswith("linux")
-            and hasattr(os, "fork") and _pidfd_works())
+    return (
+        os.environ.get(MODE_VARIABLE, "fork") != "spawn"
+        and sys.platform.startswith("linux")
+        and hasattr(os, "fork")
+        and _pidfd_works()
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -392,8 +405,11 @@ def _provisioner_class() -> type:
 
 def _is_this_ipykernel(cmd: list[str]) -> bool:
     """``[<this python>, -m, ipykernel_launcher, ...]``: the only command the template can stand in for."""
-    return (len(cmd) >= 3 and list(cmd[1:3]) == ["-m", "ipykernel_launcher"]
-            and os.path.normpath(os.path.abspath(cmd[0])) == os.path.normpath(os.path.abspath(sys.executable)))
+    return (
+        len(cmd) >= 3
+        and list(cmd[1:3]) == ["-m", "ipykernel_launcher"]
+        and os.path.normpath(os.path.abspath(cmd[0])) == os.path.normpath(os.path.abspath(sys.executable))
+    )
 
 
 def kernel_manager_class() -> type | None:

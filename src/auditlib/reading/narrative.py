@@ -38,12 +38,14 @@ Subjects are normalised to a small vocabulary ("收入合计", "三公经费",
 "因公出国(境)费" …) or, for 功能分类 科目, to a "类/款/项" path; anything else
 keeps its printed wording minus years, numbering and trailing 为/是/决算.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable, Iterable
+from typing import Any
 
 __all__ = [
     "KINDS",
@@ -152,7 +154,7 @@ def parse_quantity(text: str) -> Quantity:
         value = _to_decimal(m.group("num"))
     except InvalidOperation as exc:  # pragma: no cover - regex guards this
         raise ValueError(f"not a quantity: {text!r}") from exc
-    unit = raw[m.start("unit"):]
+    unit = raw[m.start("unit") :]
     return Quantity(value=value, unit=unit, text=raw)
 
 
@@ -212,7 +214,7 @@ _VOCABULARY: list[tuple[re.Pattern[str], str | None]] = [
 
 
 def _kemu_path(text: str) -> tuple[str, str | None] | None:
-    """"X（类）Y（款）Z（项）" -> ("X/Y/Z", code). None if no level marker.
+    """ "X（类）Y（款）Z（项）" -> ("X/Y/Z", code). None if no level marker.
 
     Why: the narrative names 科目 by their names with level markers, the
     tables by code and name; a path of names is what both sides share. A
@@ -279,9 +281,7 @@ def canonical_subject(phrase: str) -> tuple[str, str | None]:
 
 # ---------------------------------------------------------------- normalised text
 
-_HEADING_LINE = re.compile(
-    r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|第[一二三四五六七八九十]+部分)[^。]{0,40}。?$"
-)
+_HEADING_LINE = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|第[一二三四五六七八九十]+部分)[^。]{0,40}。?$")
 _MONEY_OR_PCT = re.compile(r"\d\s*(?:万元|元|%|％)")
 _BOUND = set("，,。;；:：、!?！？\n□")
 _SENT_END = set("。!?！？\n")
@@ -439,9 +439,10 @@ class _Extractor:
         """Quantity from the normalised text slice [start, end)."""
         printed = self.t.s[start:end]
         qty = parse_quantity(self.t.m[start:end])
-        u = printed[len(printed) - len(qty.unit):] if qty.unit else ""
-        return Quantity(value=qty.value, unit=u if unit is None else unit, text=printed,
-                        missing_percent=missing_percent)
+        u = printed[len(printed) - len(qty.unit) :] if qty.unit else ""
+        return Quantity(
+            value=qty.value, unit=u if unit is None else unit, text=printed, missing_percent=missing_percent
+        )
 
     def pct(self, m: re.Match[str], num: str, sign: str) -> Quantity:
         has_sign = m.group(sign) is not None
@@ -493,9 +494,9 @@ class _Extractor:
                 continue
             a, end = self.t.sentence_of(m.start())
             # "公务接待费支出减少的主要原因是…" names the fact it explains
-            pre = m_text[a:m.start()]
+            pre = m_text[a : m.start()]
             prefix_subject = ""
-            pre_clause = pre[self._last_bound(pre):]
+            pre_clause = pre[self._last_bound(pre) :]
             if pre_clause:
                 prefix_subject, _ = canonical_subject(re.sub(r"(?:增加|减少|增长|下降|持平)$", "", pre_clause))
                 if prefix_subject and not any(pattern.search(prefix_subject) for pattern, _ in _VOCABULARY):
@@ -515,7 +516,7 @@ class _Extractor:
         return 0
 
     def reason_text(self, r: _Reason) -> str:
-        return self.t.s[r.text_start:r.end].strip("，,。;；:： ")
+        return self.t.s[r.text_start : r.end].strip("，,。;；:： ")
 
     # ---------------------------------------------------------- mentions
 
@@ -526,11 +527,19 @@ class _Extractor:
         prev_end = 0
         for m in self._MENTION.finditer(self.mm):
             start = self.clause_start(m.start(), floor=prev_end)
-            phrase = self.t.s[start:m.start()]
+            phrase = self.t.s[start : m.start()]
             subject, code = canonical_subject(phrase)
             qty = self.q(m.start("num"), m.end("unit"))
-            out.append(_Mention(start=start + (len(phrase) - len(phrase.lstrip("，,。;；:：、("))),
-                                num_start=m.start(), end=m.end(), subject=subject, code=code, qty=qty))
+            out.append(
+                _Mention(
+                    start=start + (len(phrase) - len(phrase.lstrip("，,。;；:：、("))),
+                    num_start=m.start(),
+                    end=m.end(),
+                    subject=subject,
+                    code=code,
+                    qty=qty,
+                )
+            )
             prev_end = m.end()
         return out
 
@@ -559,22 +568,32 @@ class _Extractor:
             path = code = None
             head_end = body_start
             if head:
-                res = _kemu_path(self.t.s[head.start("head"):head.end("head")])
+                res = _kemu_path(self.t.s[head.start("head") : head.end("head")])
                 if res:
                     path, code = res
                     head_end = head.end()
             nxt = starts[k + 1].start() if k + 1 < len(starts) else len(self.mm)
             nl = self.mm.find("\n", body_start)
             end = min(nxt, nl if nl >= 0 else len(self.mm))
-            items.append({"start": m.start(), "body": body_start, "end": end, "idx": idx,
-                          "path": path, "code": code, "head_end": head_end})
+            items.append(
+                {
+                    "start": m.start(),
+                    "body": body_start,
+                    "end": end,
+                    "idx": idx,
+                    "path": path,
+                    "code": code,
+                    "head_end": head_end,
+                }
+            )
         # a section whose title is itself a 科目 heading
         if self.title and _LEVEL_MARK.search(self.title):
             res = _kemu_path(_NUMBERING.sub("", re.sub(r"\s+", "", self.title)))
             if res:
                 first = items[0]["start"] if items else len(self.mm)
-                items.insert(0, {"start": 0, "body": 0, "end": first, "idx": None, "path": res[0],
-                                 "code": res[1], "head_end": 0})
+                items.insert(
+                    0, {"start": 0, "body": 0, "end": first, "idx": None, "path": res[0], "code": res[1], "head_end": 0}
+                )
         return items
 
     def item_at(self, i: int) -> dict[str, Any] | None:
@@ -649,7 +668,7 @@ class _Extractor:
                 continue
             found.append((m.start(), m.end(), m, False))
         found.sort(key=lambda x: x[0])
-        for start, end, m, has_budget in found:
+        for _start, end, m, has_budget in found:
             key = "bkey" if has_budget and m.start("bkey") < m.start("akey") else "akey"
             subject, code, words, span_start = self._completion_subject(m.start(key))
             b = _Build("completion", subject, span_start, end, code=code, words=words)
@@ -671,9 +690,11 @@ class _Extractor:
         # comparison words, attached by subject or to the latest completion in scope
         for k in self._COMPARISON.finditer(self.mm):
             word = k.group("c1") or k.group("c2")
-            word = {"超过": "大于", "高于": "大于", "低于": "小于", "相等": "等于", "一致": "等于", "相同": "等于"}.get(word, word)
+            word = {"超过": "大于", "高于": "大于", "低于": "小于", "相等": "等于", "一致": "等于", "相同": "等于"}.get(
+                word, word
+            )
             pre_start = self.clause_start(k.start())
-            pre_subject, _ = canonical_subject(self.t.s[pre_start:k.start()])
+            pre_subject, _ = canonical_subject(self.t.s[pre_start : k.start()])
             target = self._completion_before(comps, k.start(), pre_subject, "comparison")
             if target is not None:
                 target.words["comparison"] = word
@@ -694,7 +715,7 @@ class _Extractor:
         item_f, item_i = self.item_at(f.start + 1), self.item_at(i)
         if item_i is not None and item_f is not None and item_i["start"] != item_f["start"]:
             return None
-        if "\n" in self.mm[f.end:i]:
+        if "\n" in self.mm[f.end : i]:
             return None
         if self.t.sentence_index(i) - self.t.sentence_index(max(f.end - 1, 0)) > 1:
             return None
@@ -732,11 +753,18 @@ class _Extractor:
                 if not pre_subject:
                     # the latest subject printed before the anchor: an amount
                     # not used by another fact, or a fact (completion) itself
-                    cands = [(mt.num_start, mt.subject, mt.code, mt.start) for mt in self.mentions
-                             if a <= mt.num_start < anchor_start and mt.subject
-                             and not self.is_consumed(mt.num_start, mt.end)]
-                    cands += [(f.start, f.subject, f.code, f.start) for f in self.facts
-                              if a <= f.start < anchor_start and f.subject]
+                    cands = [
+                        (mt.num_start, mt.subject, mt.code, mt.start)
+                        for mt in self.mentions
+                        if a <= mt.num_start < anchor_start
+                        and mt.subject
+                        and not self.is_consumed(mt.num_start, mt.end)
+                    ]
+                    cands += [
+                        (f.start, f.subject, f.code, f.start)
+                        for f in self.facts
+                        if a <= f.start < anchor_start and f.subject
+                    ]
                     if cands:
                         _pos, pre_subject, pre_code, pre_phrase_start = max(cands, key=lambda c: c[0])
                 current: _Build | None = None
@@ -754,14 +782,16 @@ class _Extractor:
                 d = self._DIR.search(clause)
                 if not d or _MASK in clause[: d.start()]:
                     continue
-                subj_text = self.t.s[c_start:c_start + d.start()]
+                subj_text = self.t.s[c_start : c_start + d.start()]
                 subject, code = canonical_subject(subj_text)
                 direction = d.group("dir").rstrip("了")
                 after = self._AFTER_DIR.match(self.mm, c_start + d.end(), c_end)
                 if after is None and direction != "持平" and c_start + d.end() < c_end:
                     continue  # "减少了培训费支出": a verb, not a change figure
-                is_pct = after is not None and (after.group("sign") is not None or
-                                                (after.group("unit") is None and direction in ("增长", "下降", "上升", "降低")))
+                is_pct = after is not None and (
+                    after.group("sign") is not None
+                    or (after.group("unit") is None and direction in ("增长", "下降", "上升", "降低"))
+                )
                 is_amount = after is not None and after.group("unit") is not None
                 new_needed = bool(subject) or current is None
                 if not new_needed and current is not None:
@@ -774,9 +804,17 @@ class _Extractor:
                     start = c_start if subject else (anchor_start if current is None else c_start)
                     if current is None and not subject and pre_subject and anchors:
                         start = min(start, pre_phrase_start)
-                    current = self.add(_Build("yoy", subj, start, c_end, code=cd, group=group,
-                                              words={"direction": "", "pct_direction": "", "previous_year": year,
-                                                     "reason": ""}))
+                    current = self.add(
+                        _Build(
+                            "yoy",
+                            subj,
+                            start,
+                            c_end,
+                            code=cd,
+                            group=group,
+                            words={"direction": "", "pct_direction": "", "previous_year": year, "reason": ""},
+                        )
+                    )
                     self._yoy_current(current, a, anchor_start if current_first else c_start)
                     current_first = False
                 if is_pct:
@@ -813,8 +851,11 @@ class _Extractor:
         printed just before, in this or the previous sentence."""
         k = self.t.sentence_index(sentence_start)
         lo = self.t.sentences[k - 1][0] if k > 0 else 0
-        cands = [mt for mt in self.mentions if lo <= mt.num_start < before and mt.subject == f.subject
-                 and not self.is_consumed(mt.num_start, mt.end)]
+        cands = [
+            mt
+            for mt in self.mentions
+            if lo <= mt.num_start < before and mt.subject == f.subject and not self.is_consumed(mt.num_start, mt.end)
+        ]
         if cands:
             f.values["current"] = cands[-1].qty
 
@@ -824,9 +865,7 @@ class _Extractor:
         r"^(?:\d{1,3}[.、．]|[(（]\d{1,3}[)）]|[一二三四五六七八九十]{1,3}、)?(?P<name>[^:,，。;]{2,60}?)"
         r"(?:绩效自评综述|绩效自评情况|自评综述|绩效评价情况|绩效自评结果)[:：]"
     )
-    _P_COUNT = re.compile(
-        rf"(?:项目(?P<n1>{_NUM_B})个|(?P<n2>{_NUM_B})个(?:一级|二级|重点)?项目)"
-    )
+    _P_COUNT = re.compile(rf"(?:项目(?P<n1>{_NUM_B})个|(?P<n2>{_NUM_B})个(?:一级|二级|重点)?项目)")
     _P_UNITS = re.compile(rf"对(?P<n>{_NUM_B})个部门")
     _P_FUNDS = re.compile(rf"(?:资金|预算金额|项目资金)(?:总额)?(?:为|共计|共|合计)?(?P<n>{_NUM_B})(?P<u>{MONEY})")
     _P_BUDGET = re.compile(rf"预算数(?:为)?(?P<n>{_NUM_B})(?P<u>{MONEY})")
@@ -870,7 +909,7 @@ class _Extractor:
             if not (actual or (perf_ctx and (count or funds or head))):
                 continue
             if head:
-                subject = self.t.s[a + head.start("name"):a + head.end("name")]
+                subject = self.t.s[a + head.start("name") : a + head.end("name")]
             elif "整体" in unit:
                 subject = "部门整体支出"
             elif "编报绩效目标" in unit or "绩效目标的" in unit:
@@ -903,7 +942,7 @@ class _Extractor:
             share = self._P_SHARE.search(unit)
             if share:
                 f.values["share"] = self._pct_at(a, share, "n", "s")
-                f.words["of"] = self.t.s[a + share.start("of"):a + share.end("of")]
+                f.words["of"] = self.t.s[a + share.start("of") : a + share.end("of")]
             score = self._P_SCORE.search(unit)
             if score:
                 f.values["average_score"] = self.q(a + score.start("n"), a + score.end("n") + 1)
@@ -968,7 +1007,7 @@ class _Extractor:
             if tm.group("n") is not None:
                 f.values["total"] = self.q(tm.start("n"), tm.end("u"))
             else:  # a placeholder where the total belongs: keep the parts
-                f.words["total_placeholder"] = self.t.s[tm.start("ph"):tm.end("ph")]
+                f.words["total_placeholder"] = self.t.s[tm.start("ph") : tm.end("ph")]
             keys = {"货物": "goods", "工程": "works", "服务": "services"}
             for pm in self._PR_PART.finditer(self.mm, tm.end(), end):
                 key = keys[pm.group("t")]
@@ -1011,7 +1050,7 @@ class _Extractor:
     )
 
     def _equipment_key(self, em: re.Match[str]) -> str:
-        """"equipment_over_1m" for the usual 100万元 threshold, else the printed one;
+        """ "equipment_over_1m" for the usual 100万元 threshold, else the printed one;
         a named category (通用/专用) is appended."""
         th = _to_decimal(em.group("th")) * (10000 if em.group("thu") == "万元" else 1)
         key = "equipment_over_1m" if th == 1000000 else f"equipment_over_{em.group('th')}{em.group('thu')}"
@@ -1033,7 +1072,7 @@ class _Extractor:
             f = _Build("vehicles", "车辆", self.clause_start(tm.start()), b)
             f.values["total"] = self.q(tm.start("n"), tm.end())
             for vm in self._V_TYPE.finditer(self.mm, tm.end(), b):
-                name = self.t.s[vm.start("name"):vm.end("name")].removeprefix("其中")
+                name = self.t.s[vm.start("name") : vm.end("name")].removeprefix("其中")
                 f.values.setdefault(name, self.q(vm.start("n"), vm.end()))
                 f.end = vm.end()
             nb = self.t.sentences[self.t.sentence_index(b)][1] if b < len(self.mm) else b
@@ -1102,7 +1141,7 @@ class _Extractor:
                     stop = min(stop, nxt.start())
                 im = self._ITEMS.search(self.mm, pm.end(), stop)
                 if im:
-                    items = self.t.s[im.start("items"):im.end("items")].strip("，,。;；:： ")
+                    items = self.t.s[im.start("items") : im.end("items")].strip("，,。;；:： ")
                     items = re.sub(r"等(?:支出)?$", "", items)
                     f.words[f"{name}_items"] = items
                     f.end = im.end()
@@ -1114,7 +1153,7 @@ class _Extractor:
     _EMPTY = re.compile(r"(?:无|没有|未发生|不存在)(?P<what>[^。;,，□]{0,30}?)(?:收入|支出|收支|经费)")
 
     def pass_empty(self) -> None:
-        """"本部门当年无政府性基金预算财政拨款收入支出" and the like (not in reasons)."""
+        """ "本部门当年无政府性基金预算财政拨款收入支出" and the like (not in reasons)."""
         seen: set[tuple[int, str]] = set()
         for m in self._EMPTY.finditer(self.mm):
             text = m.group(0)
@@ -1130,8 +1169,11 @@ class _Extractor:
             if (a, fund) in seen:
                 continue
             seen.add((a, fund))
-            subject = {"government_fund": "政府性基金预算财政拨款", "state_capital": "国有资本经营预算财政拨款",
-                       "three_public": "三公经费"}[fund]
+            subject = {
+                "government_fund": "政府性基金预算财政拨款",
+                "state_capital": "国有资本经营预算财政拨款",
+                "three_public": "三公经费",
+            }[fund]
             start = a + len(self.mm[a:b]) - len(self.mm[a:b].lstrip("\n"))
             self.add(_Build("empty_statement", subject, start, b, words={"fund": fund}))
 
@@ -1146,15 +1188,27 @@ class _Extractor:
         for m in self._PLACEHOLDER.finditer(self.t.m):
             start = self.clause_start(m.start())
             subject, code = ("", None)
-            if re.match(r"万元|元|%", self.t.m[m.end():m.end() + 2]):
-                phrase = self.t.s[start:m.start()]
-                phrase = re.sub(r"(?:占(?:[^，,；;。]*的)?|(?:增加|减少|增长|下降)(?:[（(](?:增加|减少|增长|下降)[)）])?)$", "", phrase)
+            if re.match(r"万元|元|%", self.t.m[m.end() : m.end() + 2]):
+                phrase = self.t.s[start : m.start()]
+                phrase = re.sub(
+                    r"(?:占(?:[^，,；;。]*的)?|(?:增加|减少|增长|下降)(?:[（(](?:增加|减少|增长|下降)[)）])?)$",
+                    "",
+                    phrase,
+                )
                 subject, code = canonical_subject(phrase)
             ctx_a = max(start, m.start() - 20)
             ctx_b = min(len(self.t.s), m.end() + 8)
             ctx = self.t.s[ctx_a:ctx_b].replace("\n", "")
-            self.add(_Build("placeholder", subject, m.start(), m.end(), code=code,
-                            words={"text": ctx, "placeholder": self.t.s[m.start():m.end()]}))
+            self.add(
+                _Build(
+                    "placeholder",
+                    subject,
+                    m.start(),
+                    m.end(),
+                    code=code,
+                    words={"text": ctx, "placeholder": self.t.s[m.start() : m.end()]},
+                )
+            )
 
     # shares ----------------------------------------------------------
 
@@ -1172,12 +1226,13 @@ class _Extractor:
             a, _b = self.t.sentence_of(m.start())
             amount: Quantity | None = None
             mention: _Mention | None = None
-            phrase_subject, code = canonical_subject(self.t.s[start:m.start()])
+            phrase_subject, code = canonical_subject(self.t.s[start : m.start()])
             if own:
                 mention = own[-1]
             elif not phrase_subject:
-                prev = [mt for mt in self.mentions if a <= mt.num_start and mt.end <= m.start()
-                        and mt.num_start > last_used]
+                prev = [
+                    mt for mt in self.mentions if a <= mt.num_start and mt.end <= m.start() and mt.num_start > last_used
+                ]
                 if prev:
                     mention = prev[-1]
             if mention is not None:
@@ -1192,7 +1247,7 @@ class _Extractor:
             if amount is not None:
                 f.values["amount"] = amount
             f.values["share"] = self.pct(m, "n", "s")
-            of = self.t.s[m.start("of"):m.end("of")].strip()
+            of = self.t.s[m.start("of") : m.end("of")].strip()
             of = re.sub(r"的$", "", of)
             if not of:
                 of = self._implicit_total(a, mention.num_start if mention else m.start())
@@ -1204,15 +1259,15 @@ class _Extractor:
     def _implicit_total(self, sentence_start: int, before: int) -> str:
         """The total a bare "占X%" refers to: "X万元，其中：/主要用于…" or "X决算中，"."""
         for mt in reversed([mt for mt in self.mentions if sentence_start <= mt.num_start < before]):
-            follow = self.mm[mt.end:mt.end + 14]
+            follow = self.mm[mt.end : mt.end + 14]
             if re.match(r"[,，。]?(?:其中|主要用于|具体)", follow) and mt.subject:
                 return mt.subject
         head = re.match(r"(?P<x>[^,，;。\n]{2,40}?)中[,，]", self.mm[sentence_start:before])
         if head:
-            subj, _ = canonical_subject(self.t.s[sentence_start:sentence_start + head.end("x")])
+            subj, _ = canonical_subject(self.t.s[sentence_start : sentence_start + head.end("x")])
             return subj
         k = self.t.sentence_index(sentence_start)
-        if self.mm[sentence_start:sentence_start + 2] == "其中" and k > 0:
+        if self.mm[sentence_start : sentence_start + 2] == "其中" and k > 0:
             a, b = self.t.sentences[k - 1]
             lead = [mt for mt in self.mentions if a <= mt.num_start < b and mt.subject]
             if lead:
@@ -1230,7 +1285,7 @@ class _Extractor:
                 continue
             if self._DIR_END.search(mt.subject) or "单价" in mt.subject:
                 continue
-            if self.mm[mt.end:mt.end + 4].startswith(("(含)", "以上")):
+            if self.mm[mt.end : mt.end + 4].startswith(("(含)", "以上")):
                 continue
             if len(re.sub(r"[^\u4e00-\u9fff]", "", mt.subject)) < 2:
                 continue
@@ -1261,10 +1316,15 @@ class _Extractor:
             if chosen is None:
                 f = max(before, key=lambda x: (x.end, x.start))
                 ri, fi = self.t.sentence_index(r.marker), self.t.sentence_index(max(f.end - 1, f.start))
-                if ri - fi > 1 or "\n" in self.mm[f.end:r.marker]:
+                if ri - fi > 1 or "\n" in self.mm[f.end : r.marker]:
                     continue
                 item_f, item_r = self.item_at(f.start + 1), self.item_at(r.marker)
-                if f.kind == "completion" and item_r is not None and item_f is not None and item_r["start"] != item_f["start"]:
+                if (
+                    f.kind == "completion"
+                    and item_r is not None
+                    and item_f is not None
+                    and item_r["start"] != item_f["start"]
+                ):
                     continue
                 if f.words.get("reason"):
                     continue
@@ -1290,8 +1350,9 @@ def _to_facts(ex: _Extractor, section: str, page_of: Callable[[int], int]) -> li
         start += lead
         raw_start, raw_end = t.raw_span(start, end) if end > start else (t.pos[start], t.pos[start])
         span = Span(section=section, page=page_of(raw_start), start=raw_start, end=raw_end, text=text.replace("\n", ""))
-        out.append(Fact(kind=b.kind, subject=b.subject, code=b.code, values=dict(b.values), words=dict(b.words),
-                        span=span))
+        out.append(
+            Fact(kind=b.kind, subject=b.subject, code=b.code, values=dict(b.values), words=dict(b.words), span=span)
+        )
     out.sort(key=lambda f: (f.span.start, _KIND_ORDER[f.kind], f.span.end, f.subject))
     return out
 

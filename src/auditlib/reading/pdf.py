@@ -6,6 +6,7 @@ is a final-accounts report at all (CONTRACT.md: at least three of the nine
 titles), and lets Camelot run only on the table pages. Untrusted input is
 turned into one clear ``InputError`` (exit 3), never a traceback.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from auditlib.schema import TABLES
+from auditlib.model.text import squash
+from auditlib.profiles.final_accounts import TABLES
 
 
 class InputError(Exception):
@@ -191,8 +193,15 @@ def inspect_structure(path: Path, password: str | None) -> tuple[list[str], bool
                 allow = pdf.allow
                 restricted = not all(
                     getattr(allow, flag, True)
-                    for flag in ("extract", "print_lowres", "print_highres", "modify_other", "modify_annotation",
-                                 "modify_form", "modify_assembly")
+                    for flag in (
+                        "extract",
+                        "print_lowres",
+                        "print_highres",
+                        "modify_other",
+                        "modify_annotation",
+                        "modify_form",
+                        "modify_assembly",
+                    )
                 )
                 notes.append(NOTE_OWNER_RESTRICTED if restricted else NOTE_OWNER)
             javascript, embedded = _scan_objects(pdf, pikepdf)
@@ -280,14 +289,6 @@ def camelot_source(text: PdfText, password: str | None) -> Iterator[tuple[Path, 
 
 
 # ---------------------------------------------------------------- page classification
-
-_SPACE = re.compile(r"\s+")
-
-
-def squash(text: str) -> str:
-    """Text without any whitespace: titles are often letter-spaced or wrapped."""
-    return _SPACE.sub("", text)
-
 
 # Quote characters vary by producer; compare titles with quotes removed.
 _QUOTES = str.maketrans("", "", "“”\"'‘’「」")

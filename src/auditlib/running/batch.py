@@ -8,6 +8,7 @@ after every department, so a batch killed at any moment resumes where it
 stopped: a department whose input, parameters and tool version are unchanged
 is not redone.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,14 +22,14 @@ import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from auditlib import __version__
-from auditlib.outputs import csv_text, json_text
+from auditlib.outputs.files import csv_text, json_text
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 NOTEBOOKS = ROOT / "notebooks"
 DEPARTMENT_NOTEBOOK = NOTEBOOKS / "department_audit.ipynb"
 PORTFOLIO_NOTEBOOK = NOTEBOOKS / "portfolio.ipynb"
@@ -84,7 +85,7 @@ def discover(in_dir: Path) -> list[Job]:
 
 
 def sha256_file(path: Path) -> str:
-    from auditlib.pdf import sha256_of
+    from auditlib.reading.pdf import sha256_of
 
     return sha256_of(path)
 
@@ -121,7 +122,7 @@ def _peak_rss_mb() -> float:
     """Largest resident set of this worker, of a kernel it ran, or of its kernel template (MB)."""
     import resource
 
-    from auditlib import kernel_fork
+    from auditlib.running import kernel_fork
 
     rusage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -146,7 +147,10 @@ def fix_injected_cell_id(nb: Any) -> bool:
     the HTML and the stored nbval references would carry); True when the notebook changed."""
     changed = False
     for cell in nb["cells"]:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []) and cell.get("id") != "injected-parameters":
+        if (
+            "injected-parameters" in cell.get("metadata", {}).get("tags", [])
+            and cell.get("id") != "injected-parameters"
+        ):
             cell["id"] = "injected-parameters"
             changed = True
     return changed
@@ -189,18 +193,23 @@ def _warm_cache(job: Job, options: Options) -> None:
     """Extract in the (long-lived) worker so the notebook's kernel reads the cache.
 
     Only for kernels launched the ordinary way (no kernel template, see
-    auditlib.kernel_fork): the worker has Camelot and pandas imported already; a
+    auditlib.running.kernel_fork): the worker has Camelot and pandas imported already; a
     fresh kernel would pay for those imports. Errors are left for the notebook
     to raise, so that a failed department keeps its executed notebook with the
     failing cell.
     """
     if not options.cache:
         return
-    from auditlib.report import read_report
+    from auditlib.reading.pipeline import read_report
 
     try:
-        read_report(job.pdf, password=options.password, max_pages=options.max_pages, timeout=options.timeout,
-                    cache=options.cache)
+        read_report(
+            job.pdf,
+            password=options.password,
+            max_pages=options.max_pages,
+            timeout=options.timeout,
+            cache=options.cache,
+        )
     except Exception:  # noqa: BLE001 - the notebook will raise and record it
         pass
 
@@ -210,7 +219,7 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
     skip_slow_optional_imports()  # a Dask worker has no pool initializer
     import papermill as pm
 
-    from auditlib import kernel_fork
+    from auditlib.running import kernel_fork
 
     start = time.perf_counter()
     out_dir = Path(out_dir).resolve()
@@ -236,7 +245,8 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
             str(DEPARTMENT_NOTEBOOK),
             str(executed),
             parameters=params,
-            kernel_name="python3", extra_arguments=KERNEL_QUIET,
+            kernel_name="python3",
+            extra_arguments=KERNEL_QUIET,
             # The notebook is written once at the end (and on failure, with the failing cell),
             # not after every cell: a megabyte of images rewritten 19 times is pure overhead.
             request_save_on_cell_execute=False,
@@ -244,7 +254,7 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
             cwd=str(ROOT),
             execution_timeout=max(int(options.timeout) + 60, 60),
             # A fresh kernel per department, forked from a template that has the imports done
-            # (auditlib.kernel_fork); None where that is not possible: the ordinary launch.
+            # (auditlib.running.kernel_fork); None where that is not possible: the ordinary launch.
             **({"kernel_manager_class": fork_kernels} if fork_kernels is not None else {}),
         )
         _html(nb, executed, stage / "audit.html")
@@ -252,8 +262,15 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
         (stage / ".auditlib-files").unlink(missing_ok=True)
         _swap_in(stage, out_dir / job.slug)
         counts = {s: sum(1 for f in findings["findings"] if f["severity"] == s) for s in ("error", "warning", "info")}
-        return Outcome(job.slug, "audited", time.perf_counter() - start, department=findings.get("department"),
-                       year=findings.get("year"), counts=counts, peak_rss_mb=_peak_rss_mb())
+        return Outcome(
+            job.slug,
+            "audited",
+            time.perf_counter() - start,
+            department=findings.get("department"),
+            year=findings.get("year"),
+            counts=counts,
+            peak_rss_mb=_peak_rss_mb(),
+        )
     except Exception as exc:  # noqa: BLE001 - every failure is recorded, the batch goes on
         from papermill.exceptions import PapermillExecutionError
 
@@ -269,8 +286,14 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
             shutil.copy(executed, failed / "audit.failed.ipynb")
         shutil.rmtree(stage, ignore_errors=True)
         _swap_in(failed, out_dir / job.slug)
-        return Outcome(job.slug, status, time.perf_counter() - start, cause=cause.splitlines()[0] if cause else cause,
-                       failing_cell=cell, peak_rss_mb=_peak_rss_mb())
+        return Outcome(
+            job.slug,
+            status,
+            time.perf_counter() - start,
+            cause=cause.splitlines()[0] if cause else cause,
+            failing_cell=cell,
+            peak_rss_mb=_peak_rss_mb(),
+        )
 
 
 # ---------------------------------------------------------------- the batch
@@ -359,27 +382,46 @@ def run_batch(
         base = {"input": job.rel, "sha256": sha, "parameters": params}
         if _unchanged(entry, job, sha, params, out_dir / job.slug):
             manifest["departments"][job.slug] = {**entry, "status": "unchanged"}
-            outcomes[job.slug] = Outcome(job.slug, "unchanged", 0.0, department=entry.get("department"),
-                                         year=entry.get("year"), counts=entry.get("counts", {}))
+            outcomes[job.slug] = Outcome(
+                job.slug,
+                "unchanged",
+                0.0,
+                department=entry.get("department"),
+                year=entry.get("year"),
+                counts=entry.get("counts", {}),
+            )
         else:
-            manifest["departments"][job.slug] = {**base, "started": None, "seconds": None, "status": "pending",
-                                                 "cause": None, "failing_cell": None}
+            manifest["departments"][job.slug] = {
+                **base,
+                "started": None,
+                "seconds": None,
+                "status": "pending",
+                "cause": None,
+                "failing_cell": None,
+            }
             todo.append(job)
     _remove_stale(out_dir, {j.slug for j in all_jobs})
     _write_manifest(out_dir, manifest)
     if run_portfolio:
-        from auditlib import kernel_fork
+        from auditlib.running import kernel_fork
 
         if kernel_fork.available():
             kernel_fork.server().start()  # the portfolio's kernel template, ready when the departments are done
 
     def record(outcome: Outcome, started: str) -> None:
         entry = manifest["departments"][outcome.slug]
-        entry.update({
-            "started": started, "seconds": round(outcome.seconds, 3), "status": outcome.status,
-            "cause": outcome.cause, "failing_cell": outcome.failing_cell,
-            "department": outcome.department, "year": outcome.year, "counts": outcome.counts,
-        })
+        entry.update(
+            {
+                "started": started,
+                "seconds": round(outcome.seconds, 3),
+                "status": outcome.status,
+                "cause": outcome.cause,
+                "failing_cell": outcome.failing_cell,
+                "department": outcome.department,
+                "year": outcome.year,
+                "counts": outcome.counts,
+            }
+        )
         outcomes[outcome.slug] = outcome
         _write_manifest(out_dir, manifest)
         if on_outcome:
@@ -407,14 +449,16 @@ def run_batch(
     return BatchResult(outcomes, manifest)
 
 
-def _local_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | None, scheduler: str | None,
-                  max_tasks_per_child: int) -> Iterable[tuple[Outcome, str]]:
+def _local_runner(
+    todo: list[Job], out_dir: Path, options: Options, jobs: int | None, scheduler: str | None, max_tasks_per_child: int
+) -> Iterable[tuple[Outcome, str]]:
     import multiprocessing
 
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=max_tasks_per_child,
-                             initializer=_start_worker) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=ctx, max_tasks_per_child=max_tasks_per_child, initializer=_start_worker
+    ) as pool:
         started = {}
         futures = {}
         for job in todo:
@@ -432,7 +476,7 @@ def _local_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | 
 def _start_worker() -> None:
     """Pool initializer: start the kernel template (if any) as soon as the worker exists, so its
     imports overlap with the worker's own."""
-    from auditlib import kernel_fork
+    from auditlib.running import kernel_fork
 
     skip_slow_optional_imports()
     if kernel_fork.available():
@@ -480,7 +524,7 @@ def _parse_scheduler(address: str) -> tuple[str, Any]:
     usage = "not a Dask scheduler address (tcp://HOST:PORT or local:N)"
     text = address.strip()
     if text.startswith("local:"):
-        n = text[len("local:"):]
+        n = text[len("local:") :]
         if not (n.isascii() and n.isdigit()) or int(n) < 1:
             raise _setup_error(address, "local:N needs a number of workers N of at least 1")
         return "local", int(n)
@@ -488,8 +532,14 @@ def _parse_scheduler(address: str) -> tuple[str, Any]:
     if not sep:
         scheme, rest = "tcp", text
     host, _, port = rest.rpartition(":")
-    if (scheme not in _DASK_SCHEMES or not host or "/" in rest or any(c.isspace() for c in rest)
-            or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536):
+    if (
+        scheme not in _DASK_SCHEMES
+        or not host
+        or "/" in rest
+        or any(c.isspace() for c in rest)
+        or not (port.isascii() and port.isdigit())
+        or not 0 < int(port) < 65536
+    ):
         raise _setup_error(address, usage)
     return "remote", f"{scheme}://{rest}"
 
@@ -527,16 +577,19 @@ def _check_scheduler(address: str) -> None:
     try:
         asyncio.run(probe())
     except Exception as exc:  # noqa: BLE001 - refused, timed out, not a Dask endpoint, bad TLS ...
-        raise _setup_error(address, f"cannot reach the scheduler within {timeout:g} s ({type(exc).__name__}: "
-                                    f"{exc})") from None
+        raise _setup_error(
+            address, f"cannot reach the scheduler within {timeout:g} s ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def _dask_worker_check(paths: list[str], out_dir: str, cache: str | None, expected: tuple) -> str | None:
     """Run on every worker (``client.run``): what stops this worker from doing the batch, or None."""
     here = (__version__, _rules_version(), _cache_key_here())
     if here != expected:
-        return (f"runs auditlib {here[0]} (rules {here[1]}) and this machine auditlib {expected[0]} (rules "
-                f"{expected[1]}), or their extraction code differs: install the same auditlib on every worker")
+        return (
+            f"runs auditlib {here[0]} (rules {here[1]}) and this machine auditlib {expected[0]} (rules "
+            f"{expected[1]}), or their extraction code differs: install the same auditlib on every worker"
+        )
     if not DEPARTMENT_NOTEBOOK.is_file():
         return f"has no department notebook at {DEPARTMENT_NOTEBOOK}: install auditlib from its source tree"
     for path in paths:
@@ -556,8 +609,9 @@ def _dask_worker_check(paths: list[str], out_dir: str, cache: str | None, expect
     return None
 
 
-def _dask_department(run: Callable[[Job, Path, Options], Outcome], job: Job, out_dir: Path,
-                     options: Options) -> tuple[Outcome, str]:
+def _dask_department(
+    run: Callable[[Job, Path, Options], Outcome], job: Job, out_dir: Path, options: Options
+) -> tuple[Outcome, str]:
     """One department on a worker: ``run`` is ``run_department``, the local pool's code path."""
     started = _now()
     try:
@@ -583,8 +637,9 @@ def _dask_lost(job: Job, exc: Any) -> Outcome:
     return Outcome(job.slug, "failed_error", 0.0, cause=_one_line(cause))
 
 
-def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | None, scheduler: str | None,
-                 max_tasks_per_child: int) -> Iterable[tuple[Outcome, str]]:
+def _dask_runner(
+    todo: list[Job], out_dir: Path, options: Options, jobs: int | None, scheduler: str | None, max_tasks_per_child: int
+) -> Iterable[tuple[Outcome, str]]:
     """Run ``run_department`` for each job on a Dask cluster; yield (outcome, started) as each completes.
 
     ``scheduler`` is ``tcp://HOST:PORT`` (an existing scheduler) or ``local:N`` (a LocalCluster of N
@@ -616,8 +671,14 @@ def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | N
             if kind == "local":
                 with dask.config.set({"distributed.scheduler.allowed-failures": 0}), warnings.catch_warnings():
                     warnings.filterwarnings("ignore", message=r"Port \d+ is already in use")  # health/metrics port
-                    cluster = LocalCluster(n_workers=target, processes=True, threads_per_worker=1, host="127.0.0.1",
-                                           dashboard_address=None, silence_logs=logging.CRITICAL)
+                    cluster = LocalCluster(
+                        n_workers=target,
+                        processes=True,
+                        threads_per_worker=1,
+                        host="127.0.0.1",
+                        dashboard_address=None,
+                        silence_logs=logging.CRITICAL,
+                    )
                 client = Client(cluster, set_as_default=False)
             else:
                 client = Client(target, set_as_default=False)
@@ -628,11 +689,13 @@ def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | N
             raise _setup_error(address, f"cannot start or reach the cluster ({type(exc).__name__}: {exc})") from None
         expected = (__version__, _rules_version(), _cache_key_here())
         try:
-            problems = client.run(_dask_worker_check, [str(j.pdf) for j in todo], str(out_dir), options.cache,
-                                  expected)
+            problems = client.run(_dask_worker_check, [str(j.pdf) for j in todo], str(out_dir), options.cache, expected)
         except Exception as exc:  # noqa: BLE001 - typically auditlib missing on a worker
-            raise _setup_error(address, f"the workers cannot run auditlib ({type(exc).__name__}: {exc}); install "
-                                        "the same auditlib on every worker") from None
+            raise _setup_error(
+                address,
+                f"the workers cannot run auditlib ({type(exc).__name__}: {exc}); install "
+                "the same auditlib on every worker",
+            ) from None
         for worker, problem in sorted(problems.items()):
             if problem:
                 raise _setup_error(address, f"worker {worker} {problem}")
@@ -649,8 +712,16 @@ def _dask_runner(todo: list[Job], out_dir: Path, options: Options, jobs: int | N
                 slots = max(1, sum(client.nthreads().values()))
                 while waiting and len(running) < slots and not lost:
                     job = waiting[0]
-                    fut = client.submit(_dask_department, run_department, job, out_dir, options, pure=False,
-                                        retries=0, key=f"auditlib-department-{batch}-{job.slug}")
+                    fut = client.submit(
+                        _dask_department,
+                        run_department,
+                        job,
+                        out_dir,
+                        options,
+                        pure=False,
+                        retries=0,
+                        key=f"auditlib-department-{batch}-{job.slug}",
+                    )
                     waiting.popleft()
                     running[fut] = (job, _now())
                     done.add(fut)
@@ -684,20 +755,21 @@ def _rules_version() -> str:
 
 
 def _cache_key_here() -> str:
-    from auditlib.cache import cache_key
+    from auditlib.reading.cache import cache_key
 
     return cache_key("0" * 64)
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _clean_leftovers(out_dir: Path) -> None:
     """Remove staging folders a killed run left behind (never a finished department)."""
     for p in out_dir.iterdir():
-        if p.name.startswith(".") and (".stage-" in p.name or ".failed-" in p.name or ".old-" in p.name
-                                       or p.name.startswith(".cache-")):
+        if p.name.startswith(".") and (
+            ".stage-" in p.name or ".failed-" in p.name or ".old-" in p.name or p.name.startswith(".cache-")
+        ):
             shutil.rmtree(p, ignore_errors=True)
         elif p.name.startswith(".manifest.json.") and p.name.endswith(".tmp"):
             p.unlink(missing_ok=True)
@@ -716,11 +788,18 @@ def write_summary(out_dir: Path, manifest: dict[str, Any]) -> Path:
     for slug in sorted(manifest["departments"]):
         e = manifest["departments"][slug]
         counts = e.get("counts") or {}
-        rows.append({
-            "slug": slug, "department": e.get("department") or "", "year": e.get("year") or "",
-            "status": e.get("status"), "errors": counts.get("error", ""), "warnings": counts.get("warning", ""),
-            "infos": counts.get("info", ""), "seconds": e.get("seconds") if e.get("seconds") is not None else "",
-        })
+        rows.append(
+            {
+                "slug": slug,
+                "department": e.get("department") or "",
+                "year": e.get("year") or "",
+                "status": e.get("status"),
+                "errors": counts.get("error", ""),
+                "warnings": counts.get("warning", ""),
+                "infos": counts.get("info", ""),
+                "seconds": e.get("seconds") if e.get("seconds") is not None else "",
+            }
+        )
     portfolio = out_dir / "portfolio"
     portfolio.mkdir(exist_ok=True)
     path = portfolio / "summary.csv"
@@ -735,14 +814,21 @@ def run_portfolio_notebook(out_dir: Path) -> None:
     skip_slow_optional_imports()
     import papermill as pm
 
-    from auditlib import kernel_fork
+    from auditlib.running import kernel_fork
 
     fork_kernels = kernel_fork.kernel_manager_class()
     portfolio = out_dir / "portfolio"
     stage = portfolio / ".portfolio.tmp.ipynb"
-    nb = pm.execute_notebook(str(PORTFOLIO_NOTEBOOK), str(stage), parameters={"batch_dir": str(out_dir)},
-                        kernel_name="python3", extra_arguments=KERNEL_QUIET, progress_bar=False, cwd=str(ROOT),
-                        **({"kernel_manager_class": fork_kernels} if fork_kernels is not None else {}))
+    nb = pm.execute_notebook(
+        str(PORTFOLIO_NOTEBOOK),
+        str(stage),
+        parameters={"batch_dir": str(out_dir)},
+        kernel_name="python3",
+        extra_arguments=KERNEL_QUIET,
+        progress_bar=False,
+        cwd=str(ROOT),
+        **({"kernel_manager_class": fork_kernels} if fork_kernels is not None else {}),
+    )
     _html(nb, stage, portfolio / ".portfolio.html.tmp")
     os.replace(portfolio / ".portfolio.html.tmp", portfolio / "portfolio.html")
     os.replace(stage, portfolio / "portfolio.ipynb")

@@ -1,11 +1,12 @@
 """One department's audit output: extraction files plus findings (CONTRACT.md 3 and 4)."""
+
 from __future__ import annotations
 
 from auditlib import __version__
-from auditlib.findings import audit_files
-from auditlib.outputs import OutputSet
-from auditlib.report import Report
-from auditlib.report_files import extraction_files
+from auditlib.model.findings import audit_files
+from auditlib.outputs.files import OutputSet
+from auditlib.outputs.report_files import extraction_files
+from auditlib.reading.pipeline import Report
 from auditlib.rules import RULES_VERSION, AuditResult, audit
 
 

@@ -23,6 +23,7 @@ highlight.
 The PNG is deterministic (Pillow writes no timestamp), so the same finding
 gives the same bytes.
 """
+
 from __future__ import annotations
 
 import io
@@ -35,7 +36,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageDraw
 
-from auditlib.outputs import write_atomic
+from auditlib.model.text import squash
+from auditlib.outputs.files import write_atomic
 
 #: Context kept around the evidence, in PDF points (horizontal, vertical).
 PAD_X = 60.0
@@ -129,10 +131,6 @@ def _get(item: Any, key: str) -> Any:
     return getattr(item, key, None)
 
 
-def _squash(text: str) -> str:
-    return "".join((text or "").split())
-
-
 # ---------------------------------------------------------------- locating text
 
 
@@ -140,7 +138,7 @@ def locate_text(page: pdfium.PdfPage, text: str, min_chars: int = 2) -> list[lis
     """Boxes (PDF points, one per printed line) of the first occurrence of
     ``text`` on the page, whitespace and line breaks ignored; a long text not
     found whole is looked for by its first 12 characters. [] when absent."""
-    wanted = _squash(text)
+    wanted = squash(text)
     if len(wanted) < min_chars:
         return []
     textpage = page.get_textpage()
@@ -161,7 +159,7 @@ def locate_text(page: pdfium.PdfPage, text: str, min_chars: int = 2) -> list[lis
             start = flat.find(wanted)
         if start < 0:
             return []
-        boxes = [textpage.get_charbox(i, loose=True) for _c, i in chars[start:start + len(wanted)]]
+        boxes = [textpage.get_charbox(i, loose=True) for _c, i in chars[start : start + len(wanted)]]
     finally:
         textpage.close()
     lines: list[list[float]] = []
@@ -221,8 +219,12 @@ def _highlight(image: Image.Image, boxes: list[tuple[float, float, float, float]
     return Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
 
 
-def render_evidence(doc: pdfium.PdfDocument, evidence_list: Sequence[Any], scale: float = 2.0,
-                    page_images: dict[tuple[int, float], Any] | None = None) -> EvidenceImage | None:
+def render_evidence(
+    doc: pdfium.PdfDocument,
+    evidence_list: Sequence[Any],
+    scale: float = 2.0,
+    page_images: dict[tuple[int, float], Any] | None = None,
+) -> EvidenceImage | None:
     """The evidence image from an open document (None when no item has a page
     in the document). The page is the first evidence item's that has one;
     every item on that page is highlighted. ``page_images`` (optional) keeps
@@ -261,8 +263,9 @@ def render_evidence(doc: pdfium.PdfDocument, evidence_list: Sequence[Any], scale
     return EvidenceImage(image, page_no, (left, top), shifted)
 
 
-def evidence_png(pdf_path: str | Path, evidence_list: Sequence[Any], password: str | None = None,
-                 scale: float = 2.0) -> bytes | None:
+def evidence_png(
+    pdf_path: str | Path, evidence_list: Sequence[Any], password: str | None = None, scale: float = 2.0
+) -> bytes | None:
     """PNG bytes of the PDF region around a finding's evidence, or None when
     no evidence item has a page (or the page is not in the PDF)."""
     if not any(_get(e, "page") for e in evidence_list):
@@ -281,8 +284,14 @@ def image_name(index: int, finding: Any) -> str:
     return f"evidence/{index:03d}-{_get(finding, 'rule_id')}.png"
 
 
-def finding_images(pdf_path: str | Path, findings: Sequence[Any], out_dir: str | Path, password: str | None = None,
-                   include_info: bool = False, scale: float = 2.0) -> list[Path]:
+def finding_images(
+    pdf_path: str | Path,
+    findings: Sequence[Any],
+    out_dir: str | Path,
+    password: str | None = None,
+    include_info: bool = False,
+    scale: float = 2.0,
+) -> list[Path]:
     """Write one evidence PNG per finding that has evidence on a page, as
     ``out_dir/evidence/NNN-<rule_id>.png`` (NNN = 1-based position in
     ``findings``, so the numbers stay stable whatever is skipped); each file
@@ -292,9 +301,9 @@ def finding_images(pdf_path: str | Path, findings: Sequence[Any], out_dir: str |
     out = Path(out_dir)
     written: list[Path] = []
     wanted = [
-        (i, f) for i, f in enumerate(findings, start=1)
-        if (include_info or _get(f, "severity") != "info")
-        and any(_get(e, "page") for e in (_get(f, "evidence") or []))
+        (i, f)
+        for i, f in enumerate(findings, start=1)
+        if (include_info or _get(f, "severity") != "info") and any(_get(e, "page") for e in (_get(f, "evidence") or []))
     ]
     if not wanted:
         return written

@@ -1,4 +1,4 @@
-"""The Report: everything read from one final-accounts PDF.
+"""Reading one PDF into a Report (the model lives in auditlib.model.report).
 
 ``read_report(pdf)`` is the one entry point: it validates the file, reads the
 text layer, finds the table pages, runs Camelot only there, normalises the
@@ -7,22 +7,31 @@ attachments, and caches the result (keyed by the PDF's sha256, the extraction
 settings and the package version) so notebooks and rule changes do not pay
 for extraction again.
 """
+
 from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pypdfium2 as pdfium
 
-from auditlib.attachments import read_attachments
-from auditlib.extract import RawTable, extract_grids, page_chars, ruling_count, text_lines_above, text_lines_between
-from auditlib.normalize import CanonicalTable, compatible, normalise
-from auditlib.pdf import (
+from auditlib.model.report import Report, Section
+from auditlib.model.tables import CanonicalTable
+from auditlib.model.text import squash
+from auditlib.profiles.final_accounts import TABLE_IDS, TABLES
+from auditlib.reading.attachments import read_attachments
+from auditlib.reading.extract import (
+    RawTable,
+    extract_grids,
+    page_chars,
+    ruling_count,
+    text_lines_above,
+    text_lines_between,
+)
+from auditlib.reading.normalize import compatible, normalise
+from auditlib.reading.pdf import (
     InputError,
     PdfText,
     camelot_source,
@@ -30,60 +39,11 @@ from auditlib.pdf import (
     clean_text,
     open_document,
     read_text,
-    squash,
     titles_named,
 )
-from auditlib.schema import TABLE_IDS, TABLES
 
 DEFAULT_MAX_PAGES = 1000
 DEFAULT_TIMEOUT = 300.0
-
-
-@dataclass
-class Section:
-    title: str
-    pages: list[int]
-    text: str
-
-
-@dataclass
-class Report:
-    """One department's report as read from its PDF."""
-
-    path: Path
-    sha256: str
-    page_count: int
-    department: str | None
-    year: int | None
-    units: dict[str, str]
-    tables: dict[str, CanonicalTable]
-    tables_found: dict[str, list[int]]
-    sections: list[Section]
-    attachments: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    page_texts: list[str] = field(default_factory=list)
-
-    @property
-    def tables_missing(self) -> list[str]:
-        return [t for t in TABLE_IDS if t not in self.tables]
-
-    def frame(self, table_id: str) -> pd.DataFrame:
-        """The canonical table as a DataFrame (amounts as Decimal, blank as None)."""
-        table = self.tables[table_id]
-        return pd.DataFrame(table.rows, columns=table.columns, dtype=object)
-
-    def to_json(self) -> dict[str, Any]:
-        """report.json (CONTRACT.md section 3)."""
-        return {
-            "source": {"file": self.path.name, "sha256": self.sha256, "pages": self.page_count},
-            "department": self.department,
-            "year": self.year,
-            "units": self.units,
-            "tables_found": self.tables_found,
-            "tables_missing": self.tables_missing,
-            "sections": [{"title": s.title, "pages": s.pages, "text": s.text} for s in self.sections],
-            "notes": self.notes,
-        }
 
 
 class Deadline:
@@ -170,7 +130,11 @@ def read_sections(pages: list[str], table_pages: set[int]) -> list[Section]:
             if not line or re.fullmatch(r"[-—\s\d]+", line):
                 continue
             # The table of contents: heading lines ending with a page number.
-            if not toc_done and re.search(r"(\.{2,}|…+|\s)\s*\d{1,3}$", line) and (_SECTION.match(line) or _PART.match(line)):
+            if (
+                not toc_done
+                and re.search(r"(\.{2,}|…+|\s)\s*\d{1,3}$", line)
+                and (_SECTION.match(line) or _PART.match(line))
+            ):
                 continue
             if _PART.match(line) or (_SECTION.match(line) and len(line) <= 40 and not _SENTENCE.search(line)):
                 toc_done = toc_done or number > 3
@@ -204,7 +168,7 @@ def _table_page_plan(found: dict[str, list[int]], page_count: int) -> dict[str, 
 
 def _order_on_page(text: str, tids: list[str]) -> list[str]:
     """Tables sharing a page, in the order their titles are printed."""
-    from auditlib.pdf import match_title
+    from auditlib.reading.pdf import match_title
 
     order = []
     for line in text.splitlines():
@@ -215,7 +179,11 @@ def _order_on_page(text: str, tids: list[str]) -> list[str]:
 
 
 def assemble_tables(
-    path: Path, doc: pdfium.PdfDocument, text: PdfText, found: dict[str, list[int]], password: str | None,
+    path: Path,
+    doc: pdfium.PdfDocument,
+    text: PdfText,
+    found: dict[str, list[int]],
+    password: str | None,
     deadline: Deadline,
 ) -> tuple[dict[str, list[RawTable]], dict[str, list[str]], dict[str, list[str]], list[str]]:
     """Grids per table (title page first, then continuation pages)."""
@@ -303,7 +271,7 @@ def read_report(
     cache: str | Path | None = None,
 ) -> Report:
     """Read a final-accounts PDF into a Report (raises InputError for bad input)."""
-    from auditlib.cache import load_cached, store_cached
+    from auditlib.reading.cache import load_cached, store_cached
 
     path = Path(pdf)
     deadline = Deadline(timeout)
@@ -376,7 +344,3 @@ def read_report(
     if cache is not None:
         store_cached(Path(cache), report)
     return report
-
-
-def amount_or_none(value: Any) -> Decimal | None:
-    return value if isinstance(value, Decimal) else None

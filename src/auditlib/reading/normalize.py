@@ -6,17 +6,18 @@ on continuation pages or not. The rules must see one shape. Columns are
 recognised by their header words, never by position; a continuation page
 without a header borrows the first page's columns by x-position.
 """
+
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 
-from auditlib.extract import Box, RawTable
-from auditlib.money import format_plain, parse_amount
-from auditlib.schema import TABLES, csv_columns
+from auditlib.model.money import parse_amount
+from auditlib.model.tables import CanonicalTable, CellSource
+from auditlib.model.text import squash
+from auditlib.profiles.final_accounts import TABLES, csv_columns
+from auditlib.reading.extract import RawTable
 
-_WS = re.compile(r"\s+")
 _DECIMAL = re.compile(r"^[-−]?\d{1,3}(,\d{3})*(\.\d+)?$|^[-−]?\d+\.\d+$")
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 
@@ -45,47 +46,8 @@ def header_word(text: str) -> bool:
     return t in HEADER_LABELS or bool(_HEADER_RE.match(t))
 
 
-def squash(text: str) -> str:
-    return _WS.sub("", text or "")
-
-
 def is_amount(text: str) -> bool:
     return bool(_DECIMAL.match(squash(text)))
-
-
-@dataclass
-class CellSource:
-    page: int
-    box: Box
-    text: str
-
-
-@dataclass
-class CanonicalTable:
-    """A table in canonical form with the provenance of every cell."""
-
-    id: str
-    columns: list[str]  # CSV header: code, name, [panel, line_no], amounts
-    rows: list[dict[str, object]] = field(default_factory=list)  # amounts as Decimal | None
-    cells: list[dict[str, CellSource]] = field(default_factory=list)  # per row: column -> source
-    pages: list[int] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # cells that were not readable amounts
-    header_lines: list[str] = field(default_factory=list)  # title, department and unit lines
-    footer_lines: list[str] = field(default_factory=list)  # 注：/说明： lines under the table
-
-    @property
-    def amount_columns(self) -> list[str]:
-        return [c for c in self.columns if c not in ("code", "name", "panel", "line_no")]
-
-    def csv_rows(self) -> list[dict[str, str]]:
-        out = []
-        for row in self.rows:
-            rec = {}
-            for col in self.columns:
-                val = row.get(col)
-                rec[col] = format_plain(val) if isinstance(val, Decimal) else ("" if val is None else str(val))
-            out.append(rec)
-        return out
 
 
 # ---------------------------------------------------------------- header analysis
@@ -250,7 +212,7 @@ def _align_columns(first: RawTable, other: RawTable) -> dict[int, int]:
 
 
 def page_view(
-    first: RawTable, raw: RawTable, nhead: int, table: "CanonicalTable", total_row_is_data: bool = True
+    first: RawTable, raw: RawTable, nhead: int, table: CanonicalTable, total_row_is_data: bool = True
 ) -> tuple[dict[int, int], dict[int, int], int]:
     """How to read one page of a table: (its column -> first page's column, the reverse, first data row).
 
@@ -299,9 +261,9 @@ def _code_from_parts(parts: list[str], prev: str) -> str:
     for i, (d, w) in enumerate(zip(digits, widths)):
         if d:
             out += d.zfill(w) if i else d
-        elif any(digits[i + 1:]):
+        elif any(digits[i + 1 :]):
             # A parent part printed only on the first row of its group.
-            out += prev[len(out): len(out) + w]
+            out += prev[len(out) : len(out) + w]
         else:
             break
     return out if _CODE.match(out) else ""

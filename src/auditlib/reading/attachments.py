@@ -6,6 +6,7 @@ tables. Each attachment is a ruled form that may run over pages; it is read as
 one grid sequence, the budget lines and the indicator rows are recognised by
 their header words, and every figure keeps its page.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,12 +15,24 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
-from auditlib.extract import RawTable, extract_grids, ruling_count
-from auditlib.money import format_plain, parse_amount
-from auditlib.normalize import squash
+from auditlib.model.money import format_plain, parse_amount
+from auditlib.model.text import squash
+from auditlib.reading.extract import RawTable, extract_grids, ruling_count
 
-SELF_COLUMNS = ["row_type", "goal", "label", "level1", "level2", "level3", "budget", "actual", "rate",
-                "target", "achieved", "page"]
+SELF_COLUMNS = [
+    "row_type",
+    "goal",
+    "label",
+    "level1",
+    "level2",
+    "level3",
+    "budget",
+    "actual",
+    "rate",
+    "target",
+    "achieved",
+    "page",
+]
 PROJECT_COLUMNS = ["project"] + SELF_COLUMNS
 
 _TITLE = re.compile(r"绩效自评(价)?表$")
@@ -71,16 +84,28 @@ def parse_attachment(grids: list[RawTable], kind: str) -> list[dict[str, Any]]:
             quoted = [(c, t) for c, t in enumerate(texts) if re.fullmatch(r"(基本|项目)支出总额", t)]
             if quoted:
                 for c, label in quoted:
-                    value = next((t for t in texts[c + 1:] if t), "")
+                    value = next((t for t in texts[c + 1 :] if t), "")
                     rows.append(
-                        {"project": project, "row_type": "total", "goal": "", "label": label, "level1": "",
-                         "level2": "", "level3": "", "budget": "", "actual": _plain(re.sub(r"万?元$", "", value)),
-                         "rate": "", "target": "", "achieved": "", "page": raw.page}
+                        {
+                            "project": project,
+                            "row_type": "total",
+                            "goal": "",
+                            "label": label,
+                            "level1": "",
+                            "level2": "",
+                            "level3": "",
+                            "budget": "",
+                            "actual": _plain(re.sub(r"万?元$", "", value)),
+                            "rate": "",
+                            "target": "",
+                            "achieved": "",
+                            "page": raw.page,
+                        }
                     )
                 continue
             c = _find(raw, r, r"^项目名称$")
             if c is not None and c + 1 < raw.ncols:
-                project = next((t for t in texts[c + 1:] if t), project)
+                project = next((t for t in texts[c + 1 :] if t), project)
                 continue
             if re.search(r"预算数", joined) and re.search(r"执行数", joined):
                 budget_cols = {
@@ -114,10 +139,21 @@ def parse_attachment(grids: list[RawTable], kind: str) -> list[dict[str, Any]]:
                     continue
                 label = next((t for t in reversed(texts[:bc]) if t and "预算执行" not in t), "")
                 rows.append(
-                    {"project": project, "row_type": "budget", "goal": "", "label": label, "level1": "",
-                     "level2": "", "level3": "", "budget": _plain(values["budget"]),
-                     "actual": _plain(values["actual"]), "rate": values["rate"], "target": "",
-                     "achieved": "", "page": raw.page}
+                    {
+                        "project": project,
+                        "row_type": "budget",
+                        "goal": "",
+                        "label": label,
+                        "level1": "",
+                        "level2": "",
+                        "level3": "",
+                        "budget": _plain(values["budget"]),
+                        "actual": _plain(values["actual"]),
+                        "rate": values["rate"],
+                        "target": "",
+                        "achieved": "",
+                        "page": raw.page,
+                    }
                 )
                 continue
             if indicator_cols and indicator_cols.get("level3") is not None:
@@ -125,8 +161,17 @@ def parse_attachment(grids: list[RawTable], kind: str) -> list[dict[str, Any]]:
                 if not rec["level3"] and not rec["target"]:
                     continue
                 rows.append(
-                    {"project": project, "row_type": "indicator", "goal": goal, "label": "",
-                     "budget": "", "actual": "", "rate": "", "page": raw.page, **rec}
+                    {
+                        "project": project,
+                        "row_type": "indicator",
+                        "goal": goal,
+                        "label": "",
+                        "budget": "",
+                        "actual": "",
+                        "rate": "",
+                        "page": raw.page,
+                        **rec,
+                    }
                 )
     return rows
 
@@ -138,7 +183,7 @@ def read_attachments(
     if not starts:
         return {}
     spans = []
-    for i, (page, kind, title) in enumerate(starts):
+    for i, (page, kind, _title) in enumerate(starts):
         end = starts[i + 1][0] if i + 1 < len(starts) else min(len(pages) + 1, page + 6)
         spans.append((list(range(page, end)), kind))
     all_pages = sorted({p for ps, _ in spans for p in ps if ruling_count(doc, p) >= 4})

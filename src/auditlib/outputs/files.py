@@ -8,6 +8,7 @@ temporary folder beside DIR and moved into place file by file with
 put into DIR are never touched). Same input, same bytes: no timestamps, fixed
 order, fixed float rounding.
 """
+
 from __future__ import annotations
 
 import csv

@@ -6,13 +6,14 @@ and an audit is only reproducible when the log shows every rule applied to
 every subject (passed, failed, or skipped with the reason). Both are written
 in a fixed order so the same input gives the same bytes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from auditlib.outputs import OutputSet, csv_text, json_text
+from auditlib.outputs.files import OutputSet, csv_text, json_text
 
 SEVERITIES = ("error", "warning", "info")
 _SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
@@ -76,7 +77,7 @@ class Check:
 
     rule_id: str
     subject: str
-    outcome: str  # passed, failed, skipped
+    outcome: str  # passed, failed, skipped, internal (the rule raised: see rules.audit)
     severity: str = ""
     reason: str = ""
     finding: Finding | None = None
@@ -100,8 +101,19 @@ def diff(actual: Decimal | None, expected: Decimal | None) -> str | None:
 # ---------------------------------------------------------------- files
 
 FINDING_CSV_COLUMNS = [
-    "rule_id", "severity", "message", "tables", "expected", "actual", "difference",
-    "page", "table", "row", "column", "bbox", "text",
+    "rule_id",
+    "severity",
+    "message",
+    "tables",
+    "expected",
+    "actual",
+    "difference",
+    "page",
+    "table",
+    "row",
+    "column",
+    "bbox",
+    "text",
 ]
 CHECK_COLUMNS = ["rule_id", "subject", "outcome", "severity", "reason"]
 
@@ -175,9 +187,21 @@ def xlsx_bytes(findings: list[Finding], title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "findings"
-    labels = {"rule_id": "规则", "severity": "严重程度", "message": "发现", "tables": "涉及表格",
-              "expected": "参照值", "actual": "列示值", "difference": "差额", "page": "页码",
-              "table": "表格", "row": "行", "column": "列", "bbox": "位置", "text": "原文"}
+    labels = {
+        "rule_id": "规则",
+        "severity": "严重程度",
+        "message": "发现",
+        "tables": "涉及表格",
+        "expected": "参照值",
+        "actual": "列示值",
+        "difference": "差额",
+        "page": "页码",
+        "table": "表格",
+        "row": "行",
+        "column": "列",
+        "bbox": "位置",
+        "text": "原文",
+    }
     ws.append([labels[c] for c in FINDING_CSV_COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -231,8 +255,12 @@ def audit_files(report: Any, findings: list[Finding], checks: list[Check], tool:
     out = OutputSet()
     doc = findings_document(report, findings, tool)
     out.add_text("findings.json", json_text(doc))
-    out.add_text("findings.csv", csv_text(
-        FINDING_CSV_COLUMNS, [{k: _spreadsheet_safe(v) for k, v in _flat(f).items()} for f in ordered(findings)]))
+    out.add_text(
+        "findings.csv",
+        csv_text(
+            FINDING_CSV_COLUMNS, [{k: _spreadsheet_safe(v) for k, v in _flat(f).items()} for f in ordered(findings)]
+        ),
+    )
     out.add_text("checks.csv", csv_text(CHECK_COLUMNS, checks_rows(checks)))
     out.add_bytes("findings.xlsx", xlsx_bytes(findings, f"{report.department or ''} {report.year or ''} 决算审核发现"))
     return out

@@ -8,6 +8,7 @@ generator, the extractor and the rules all read them from here.
 
 Column names are documented for users in ``docs/tables.md``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -165,8 +166,6 @@ SHANGHAI_ORDER: tuple[str, ...] = (
     "government_fund",
     "state_capital",
 )
-
-ATTACHMENT_IDS: tuple[str, ...] = ("self_evaluation", "project_self_evaluation")
 
 
 def csv_columns(table_id: str, printed: tuple[str, ...] | None = None) -> list[str]:

@@ -5,6 +5,7 @@ asking which departments have errors and which rules fire most often; this
 module reads the batch folder (manifest and each department's findings.json)
 into two tables the portfolio notebook shows and charts.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,19 +22,22 @@ def load_summary(batch_dir: str | Path) -> pd.DataFrame:
     for slug in sorted(manifest["departments"]):
         e = manifest["departments"][slug]
         counts = e.get("counts") or {}
-        rows.append({
-            "slug": slug,
-            "department": e.get("department") or "",
-            "year": e.get("year"),
-            "status": e.get("status"),
-            "errors": counts.get("error"),
-            "warnings": counts.get("warning"),
-            "infos": counts.get("info"),
-            "seconds": e.get("seconds"),
-            "cause": e.get("cause") or "",
-        })
-    return pd.DataFrame(rows, columns=["slug", "department", "year", "status", "errors", "warnings", "infos",
-                                       "seconds", "cause"])
+        rows.append(
+            {
+                "slug": slug,
+                "department": e.get("department") or "",
+                "year": e.get("year"),
+                "status": e.get("status"),
+                "errors": counts.get("error"),
+                "warnings": counts.get("warning"),
+                "infos": counts.get("info"),
+                "seconds": e.get("seconds"),
+                "cause": e.get("cause") or "",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["slug", "department", "year", "status", "errors", "warnings", "infos", "seconds", "cause"]
+    )
 
 
 def load_findings(batch_dir: str | Path) -> pd.DataFrame:
@@ -44,8 +48,15 @@ def load_findings(batch_dir: str | Path) -> pd.DataFrame:
         doc = json.loads(path.read_text(encoding="utf-8"))
         for f in doc["findings"]:
             page = next((e["page"] for e in f["evidence"] if e.get("page")), None)
-            rows.append({"slug": path.parent.name, "rule_id": f["rule_id"], "severity": f["severity"],
-                         "message": f["message"], "page": page})
+            rows.append(
+                {
+                    "slug": path.parent.name,
+                    "rule_id": f["rule_id"],
+                    "severity": f["severity"],
+                    "message": f["message"],
+                    "page": page,
+                }
+            )
     return pd.DataFrame(rows, columns=["slug", "rule_id", "severity", "message", "page"])
 
 
@@ -55,15 +66,16 @@ def rule_frequency(findings: pd.DataFrame) -> pd.DataFrame:
     if serious.empty:
         return pd.DataFrame(columns=["rule_id", "departments", "findings"])
     grouped = serious.groupby("rule_id").agg(departments=("slug", "nunique"), findings=("slug", "size"))
-    return grouped.reset_index().sort_values(["departments", "findings", "rule_id"], ascending=[False, False, True],
-                                            ignore_index=True)
+    return grouped.reset_index().sort_values(
+        ["departments", "findings", "rule_id"], ascending=[False, False, True], ignore_index=True
+    )
 
 
 def charts(summary: pd.DataFrame, frequency: pd.DataFrame) -> dict[str, object]:
     """Two portfolio charts: errors and warnings per department; the most frequent rules."""
     from matplotlib.figure import Figure
 
-    from auditlib.plots import cjk_style
+    from auditlib.outputs.plots import cjk_style
 
     out: dict[str, object] = {}
     audited = summary[summary["status"].isin(["audited", "unchanged"])]

@@ -14,9 +14,9 @@ operators instead of rendering the page, about 9× faster than the default
 raster engine with identical cells on ruled tables. Pages where it finds no
 grid are retried with the default engine, then with a text-based flavor.
 """
+
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,7 +27,8 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1 (PDF points, origin bottom-left)
+from auditlib.model.tables import Box  # x0, y0, x1, y1 (PDF points, origin bottom-left)
+from auditlib.model.text import squash
 
 
 @dataclass
@@ -110,18 +111,6 @@ class RawTable:
     def grid(self) -> list[list[str]]:
         return [[self.text(r, c) for c in range(self.ncols)] for r in range(self.nrows)]
 
-    def drop_rows(self, keep: list[int]) -> None:
-        """Keep only the given rows (used when stitching pages)."""
-        mapping = {old: new for new, old in enumerate(keep)}
-        regions = []
-        for reg in self.regions:
-            rows = [mapping[r] for r in range(reg.r0, reg.r1 + 1) if r in mapping]
-            if rows:
-                regions.append(Region(min(rows), reg.c0, max(rows), reg.c1, reg.box, reg.text))
-        self.rows = [self.rows[r] for r in keep]
-        self.regions = regions
-        self._index()
-
 
 # ---------------------------------------------------------------- PDFium characters
 
@@ -180,10 +169,6 @@ def chars_to_text(chars: list[Char]) -> str:
 
 
 # ---------------------------------------------------------------- Camelot grids
-
-
-def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text or "")
 
 
 def _regions_from_camelot(table: Any, ruled: bool) -> list[Region]:
@@ -252,7 +237,7 @@ def _fill(raw: RawTable, chars: list[Char], camelot_table: Any) -> None:
         reg.text = chars_to_text(buckets.get(id(reg), []))
         if camelot_table is not None:
             theirs = camelot_table.cells[reg.r0][reg.c0].text
-            if _squash(theirs) != _squash(reg.text):
+            if squash(theirs) != squash(reg.text):
                 corrected += 1
     raw.corrected_cells = corrected
 
