@@ -39,14 +39,21 @@ YUAN = RAW / "sample-yuan-street-2023.pdf"
 
 
 @pytest.fixture(scope="module")
-def plots():
-    from auditlib.outputs import plots as module
+def fonts():
+    from auditlib.outputs import fonts as module
 
     try:
         module.cjk_font()
     except module.FontMissing as exc:
         print(f"chart tests skipped: {exc}")
         pytest.skip(f"no CJK font for matplotlib: {exc}")
+    return module
+
+
+@pytest.fixture(scope="module")
+def plots(fonts):
+    from auditlib.outputs import plots as module
+
     return module
 
 
@@ -77,12 +84,12 @@ def glyph_problems(records) -> list[str]:
 
 
 @pytest.mark.parametrize("which", ["seed", "shanghai"])
-def test_charts_render_without_missing_glyphs(plots, which, request, caplog):
+def test_charts_render_without_missing_glyphs(plots, which, request, caplog, fonts):
     report = request.getfixturevalue(which)
     with warnings.catch_warnings(record=True) as records, caplog.at_level(logging.WARNING):
         warnings.simplefilter("always")
         charts = plots.all_charts(report)
-        pngs = {name: plots.png_bytes(fig) for name, fig in charts.items()}
+        pngs = {name: fonts.png_bytes(fig) for name, fig in charts.items()}
     assert glyph_problems(records) == []
     assert not [r.getMessage() for r in caplog.records if "findfont" in r.getMessage() or "Glyph" in r.getMessage()]
     assert tuple(charts) == plots.CHART_KEYS
@@ -91,14 +98,14 @@ def test_charts_render_without_missing_glyphs(plots, which, request, caplog):
         assert plots.NO_DATA not in texts_of(charts[name]), name
 
 
-def test_every_text_resolves_to_the_cjk_font_after_the_context(plots, seed):
+def test_every_text_resolves_to_the_cjk_font_after_the_context(plots, seed, fonts):
     """The texts keep the concrete CJK family, so a figure saved later, with
     the global rcParams untouched, still renders Chinese."""
     before = {k: matplotlib.rcParams[k] for k in ("font.family", "font.sans-serif", "axes.unicode_minus")}
     fig = plots.expenditure_by_class(seed)
     after = {k: matplotlib.rcParams[k] for k in before}
     assert after == before  # no leaked global state
-    font = plots.cjk_font()
+    font = fonts.cjk_font()
     texts = [t for t in fig.findobj(Text) if t.get_text()]
     chinese = [t for t in texts if any("\u4e00" <= ch <= "\u9fff" for ch in t.get_text())]
     assert len(chinese) >= 6  # title, tick labels, axis label, source note
@@ -116,18 +123,18 @@ def test_every_text_resolves_to_the_cjk_font_after_the_context(plots, seed):
     assert glyph_problems(records) == []
 
 
-def test_missing_font_names_the_debian_package(plots, monkeypatch):
+def test_missing_font_names_the_debian_package(plots, monkeypatch, fonts):
     monkeypatch.delenv("AUDITLIB_CJK_FONT", raising=False)
     monkeypatch.setattr(plots, "FONT_CANDIDATES", ())
-    monkeypatch.setattr(plots.font_manager, "findSystemFonts", lambda *a, **k: [])
-    plots.cjk_font.cache_clear()
+    monkeypatch.setattr(fonts.font_manager, "findSystemFonts", lambda *a, **k: [])
+    fonts.cjk_font.cache_clear()
     try:
-        with pytest.raises(plots.FontMissing, match="fonts-wqy-zenhei"):
-            plots.cjk_font()
+        with pytest.raises(fonts.FontMissing, match="fonts-wqy-zenhei"):
+            fonts.cjk_font()
     finally:
         monkeypatch.undo()
-        plots.cjk_font.cache_clear()
-    assert plots.cjk_font().path.is_file()
+        fonts.cjk_font.cache_clear()
+    assert fonts.cjk_font().path.is_file()
 
 
 # ---------------------------------------------------------------- charts: content
@@ -213,13 +220,13 @@ def test_income_by_source(plots, seed):
 # ---------------------------------------------------------------- charts: empty states
 
 
-def test_missing_tables_give_no_data_figures(plots, seed):
+def test_missing_tables_give_no_data_figures(plots, seed, fonts):
     empty = dataclasses.replace(seed, tables={}, sections=[])
     with warnings.catch_warnings(record=True) as records:
         warnings.simplefilter("always")
         charts = plots.all_charts(empty)
         for fig in charts.values():
-            plots.png_bytes(fig)
+            fonts.png_bytes(fig)
     assert glyph_problems(records) == []
     for name, fig in charts.items():
         assert plots.NO_DATA in texts_of(fig), name
@@ -241,18 +248,18 @@ def test_blank_tables_and_no_facts_give_no_data_figures(plots, seed):
 # ---------------------------------------------------------------- charts: files
 
 
-def test_png_bytes_are_reproducible(plots, seed, tmp_path):
-    first = {k: plots.png_bytes(f) for k, f in plots.all_charts(seed).items()}
-    second = {k: plots.png_bytes(f) for k, f in plots.all_charts(seed).items()}
+def test_png_bytes_are_reproducible(plots, seed, tmp_path, fonts):
+    first = {k: fonts.png_bytes(f) for k, f in plots.all_charts(seed).items()}
+    second = {k: fonts.png_bytes(f) for k, f in plots.all_charts(seed).items()}
     assert first == second
     fig = plots.budget_vs_actual(seed)
-    assert plots.png_bytes(fig) == plots.png_bytes(fig)
-    path = plots.save_png(fig, tmp_path / "charts" / "budget.png")
-    assert path.read_bytes() == plots.png_bytes(fig)
+    assert fonts.png_bytes(fig) == fonts.png_bytes(fig)
+    path = fonts.save_png(fig, tmp_path / "charts" / "budget.png")
+    assert path.read_bytes() == fonts.png_bytes(fig)
     assert b"Software" not in path.read_bytes()
     assert [p.name for p in path.parent.iterdir()] == ["budget.png"]  # no temporary file left
     image = Image.open(path)
-    assert image.format == "PNG" and image.size[0] == 11 * plots.DPI
+    assert image.format == "PNG" and image.size[0] == 11 * fonts.DPI
 
 
 # ---------------------------------------------------------------- evidence images

@@ -75,7 +75,7 @@ def charts(summary: pd.DataFrame, frequency: pd.DataFrame) -> dict[str, object]:
     """Two portfolio charts: errors and warnings per department; the most frequent rules."""
     from matplotlib.figure import Figure
 
-    from auditlib.outputs.plots import cjk_style
+    from auditlib.outputs.fonts import cjk_style
 
     out: dict[str, object] = {}
     audited = summary[summary["status"].isin(["audited", "unchanged"])]

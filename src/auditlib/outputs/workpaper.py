@@ -60,7 +60,8 @@ def run_audit(
     import pypdfium2 as pdfium
 
     from auditlib.outputs.evidence import render_evidence
-    from auditlib.outputs.plots import all_charts, png_bytes
+    from auditlib.outputs.fonts import png_bytes
+    from auditlib.outputs.plots import all_charts
 
     pdf = Path(pdf)
     out = Path(out_dir)
