@@ -125,7 +125,7 @@ def test_every_text_resolves_to_the_cjk_font_after_the_context(plots, seed, font
 
 def test_missing_font_names_the_debian_package(plots, monkeypatch, fonts):
     monkeypatch.delenv("AUDITLIB_CJK_FONT", raising=False)
-    monkeypatch.setattr(plots, "FONT_CANDIDATES", ())
+    monkeypatch.setattr(fonts, "FONT_CANDIDATES", ())
     monkeypatch.setattr(fonts.font_manager, "findSystemFonts", lambda *a, **k: [])
     fonts.cjk_font.cache_clear()
     try:
