@@ -10,11 +10,15 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = ["Report", "__version__", "read_report"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     """``auditlib.Report`` and ``auditlib.read_report`` on first use: a batch worker that only runs
     notebooks (auditlib.running.batch) then does not import pandas for them."""
-    if name in ("Report", "read_report"):
-        from auditlib.reading import report
+    if name == "Report":
+        from auditlib.model.report import Report
 
-        return getattr(report, name)
+        return Report
+    if name == "read_report":
+        from auditlib.reading.pipeline import read_report
+
+        return read_report
     raise AttributeError(f"module 'auditlib' has no attribute {name!r}")
