@@ -140,7 +140,8 @@ def test_spreadsheet_outputs_never_hold_formulas_or_control_characters(tmp_path:
 
     from openpyxl import load_workbook
 
-    from auditlib.model.findings import Evidence, Finding, audit_files
+    from auditlib.model.findings import Evidence, Finding
+    from auditlib.outputs.findings_files import audit_files
 
     class _Report:
         department, year, units = "示例", 2023, {}

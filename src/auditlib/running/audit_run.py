@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from auditlib import __version__
-from auditlib.model.findings import audit_files
 from auditlib.outputs.files import OutputSet
+from auditlib.outputs.findings_files import audit_files
 from auditlib.outputs.report_files import extraction_files
 from auditlib.reading.pipeline import Report
 from auditlib.rules import RULES_VERSION, AuditResult, audit
