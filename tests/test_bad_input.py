@@ -21,6 +21,8 @@ import pytest
 
 from conftest import RAW, ROOT
 
+pytestmark = pytest.mark.slow  # the command line on PDFs, a 300-page document
+
 SMALL = RAW / "sample-wuhan-small-2024.pdf"
 YUAN = RAW / "sample-yuan-street-2023.pdf"
 MISSING = RAW / "mutants" / "wuchang-bigdata-2023-m05-missing.pdf"
