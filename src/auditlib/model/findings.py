@@ -1,4 +1,4 @@
-"""Findings, the check log, and their files (CONTRACT.md sections 2 and 4).
+"""Findings, the check log, and their files (docs/contract.md sections 2 and 4).
 
 Why: a finding is only useful in a working paper when it says, in Chinese,
 what disagrees with what, gives both figures, and points at the page and cell;

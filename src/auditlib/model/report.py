@@ -83,7 +83,7 @@ class Report:
         return pd.DataFrame(table.rows, columns=table.columns, dtype=object)
 
     def to_json(self) -> dict[str, JsonValue]:
-        """report.json (CONTRACT.md section 3)."""
+        """report.json (docs/contract.md section 3)."""
         return {
             "source": {"file": self.path.name, "sha256": self.sha256, "pages": self.page_count},
             "department": self.department,

@@ -1,7 +1,7 @@
 """Typed facts from the narrative (情况说明) of a final-accounts report.
 
 Why: the audit compares what the text says with what the tables print
-(DOMAIN.md section 3, "Narrative against tables"). The rules should reason
+(docs/domain.md section 3, "Narrative against tables"). The rules should reason
 about facts such as "收入合计 is 2,360.7万元, 2,196.6万元 less than in 2022,
 down 48.2%, because 项目减少", not about Chinese prose. This module turns the
 prose into ``Fact`` records and nothing else: pure functions, no file I/O, no
