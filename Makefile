@@ -8,8 +8,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
 OUT ?= data/processed
+LINT_STAMP := $(VENV)/.lint-installed
+LINT_PATHS := src tests scripts benchmarks
+# mypy targets: the packages that are clean today. Widen to src/auditlib/model src/auditlib/profiles
+# src/auditlib/rules as each becomes clean (pyproject.toml [tool.mypy] holds the strictness).
+MYPY_TARGETS := src/auditlib/model/money.py src/auditlib/model/text.py src/auditlib/model/tables.py \
+	src/auditlib/model/report.py src/auditlib/profiles
 
-.PHONY: help setup system-deps samples demo test bench lab docs clean regen-notebooks
+.PHONY: help setup system-deps samples demo test test-fast lint bench lab docs clean regen-notebooks
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,6 +27,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP) system-deps ## create .venv and install the package with its test tools
+
+$(LINT_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e ".[lint]"
+	touch $(LINT_STAMP)
 
 system-deps: ## install the Debian CJK font (charts, sample rendering) when missing
 	@if [ ! -f $(CJK_FONT) ]; then \
@@ -40,6 +50,14 @@ demo: setup ## audit the bundled sample corpus as a batch (HTML reports in data/
 
 test: setup ## run all tests (pytest, and nbval on the stored reference notebooks)
 	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg tests
+
+test-fast: setup ## the inner loop: every test not marked slow (under a minute; no PDF reading or rendering)
+	$(BIN)/python -m pytest -p no:nbval -m "not slow" -q tests
+
+lint: $(LINT_STAMP) ## ruff check, ruff format --check, and mypy on the typed packages (what CI runs first)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy $(MYPY_TARGETS)
 
 regen-notebooks: setup ## regenerate the reference notebooks nbval checks (after a change of findings)
 	$(BIN)/python scripts/regen_notebooks.py

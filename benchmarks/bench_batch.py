@@ -72,8 +72,7 @@ def main() -> int:
         in_dir.mkdir()
         for pdf in sorted((ROOT / "data" / "raw").rglob("*.pdf")):
             shutil.copy(pdf, in_dir / pdf.name)
-        real = ROOT.parent / "shared" / "real-pdfs"
-        for pdf in sorted(real.glob("*.pdf")) if real.is_dir() else []:
+        for pdf in sorted((ROOT / "tests" / "fixtures" / "real").glob("*.pdf")):
             shutil.copy(pdf, in_dir / pdf.name)
         n = len(list(in_dir.glob("*.pdf")))
         memory = WorkerMemory() if os.path.exists("/proc/self/smaps_rollup") else None

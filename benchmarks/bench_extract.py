@@ -1,7 +1,7 @@
 """Benchmark: auditlib.read_report (cold cache) against plain camelot.read_pdf(pages="all").
 
-Both run in this one process on the same PDFs (the real ones in ../shared/real-pdfs
-when present, else the sample corpus), Camelot imported once before timing.
+Both run in this one process on the same PDFs (the three real reports committed in
+tests/fixtures/real), Camelot imported once before timing.
 Prints one line per figure; the last line is the overall ratio.
 """
 
@@ -20,8 +20,7 @@ def main() -> int:
 
     from auditlib.reading.pipeline import read_report
 
-    real = ROOT.parent / "shared" / "real-pdfs"
-    pdfs = sorted(real.glob("*.pdf")) if real.is_dir() else sorted((ROOT / "data" / "raw").glob("*.pdf"))
+    pdfs = sorted((ROOT / "tests" / "fixtures" / "real").glob("*.pdf"))
     if not pdfs:
         print("bench_extract: no PDF to measure", file=sys.stderr)
         return 2

@@ -53,10 +53,7 @@ def prepare(inputs: Path) -> None:
         dest = inputs / "samples" / pdf.relative_to(ROOT / "data" / "raw")
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, dest)
-    real = ROOT / "tests" / "fixtures" / "real"
-    if not real.is_dir():
-        real = ROOT.parent / "shared" / "real-pdfs"
-    for pdf in sorted(real.glob("*.pdf")):
+    for pdf in sorted((ROOT / "tests" / "fixtures" / "real").glob("*.pdf")):
         dest = inputs / "real" / pdf.name
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(pdf, dest)

@@ -12,6 +12,8 @@ from auditlib.rules import audit
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # reads the three real reports
+
 REVIEWED = yaml.safe_load((ROOT / "tests" / "golden" / "real" / "findings_reviewed.yaml").read_text(encoding="utf-8"))
 
 

@@ -9,6 +9,8 @@ from auditlib.rules import audit
 
 from conftest import RAW
 
+pytestmark = pytest.mark.slow  # reads the reference PDF through the table reader
+
 
 @pytest.fixture(scope="module")
 def result():

@@ -1,4 +1,4 @@
-"""Bad input, one document at a time: every outcome of CONTRACT.md section 1.
+"""Bad input, one document at a time: every outcome of docs/contract.md section 1.
 
 The corpus is generated here from the committed sample PDFs (data/raw), in
 tmp_path: nothing binary is committed for these tests. Each case runs the real
@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import RAW, ROOT
+
+pytestmark = pytest.mark.slow  # the command line on PDFs, a 300-page document
 
 SMALL = RAW / "sample-wuhan-small-2024.pdf"
 YUAN = RAW / "sample-yuan-street-2023.pdf"

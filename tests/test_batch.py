@@ -17,6 +17,8 @@ from auditlib.running.batch import discover
 
 from conftest import RAW, ROOT
 
+pytestmark = pytest.mark.slow  # batches: papermill kernels over sample PDFs
+
 
 def _batch(
     in_dir: Path, out: Path, *extra: str, timeout: float = 600, env: dict[str, str] | None = None

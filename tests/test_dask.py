@@ -23,6 +23,8 @@ from auditlib.running.batch import BatchSetupError, Job, Options, Outcome  # noq
 
 from conftest import RAW, ROOT  # noqa: E402
 
+pytestmark = pytest.mark.slow  # Dask clusters running batches
+
 PDFS = ("sample-wuhan-small-2024.pdf", "wuchang-bigdata-2023.pdf")
 TIMINGS = {"started", "seconds"}
 

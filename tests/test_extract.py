@@ -18,6 +18,8 @@ from auditlib.reading.pipeline import read_report
 
 from conftest import ROOT, load_truth, sample_pdfs
 
+pytestmark = pytest.mark.slow  # reads every sample and real PDF; the command line on reports
+
 GOLDEN = ROOT / "tests" / "golden" / "real"
 LIBREOFFICE = ROOT / "tests" / "fixtures" / "libreoffice" / "libreoffice-income.pdf"
 PDFS = sample_pdfs()

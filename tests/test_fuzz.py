@@ -24,7 +24,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from conftest import RAW, ROOT
+
+pytestmark = pytest.mark.slow  # fuzzing: the command line on corrupted PDFs
 
 ITERATIONS = int(os.environ.get("AUDITLIB_FUZZ_ITERATIONS", "12"))
 SEED = os.environ.get("AUDITLIB_FUZZ_SEED", "auditlib-fuzz-1")

@@ -19,9 +19,12 @@ from auditlib.running.batch import KERNEL_QUIET
 
 from conftest import ROOT
 
-pytestmark = pytest.mark.skipif(
-    not kernel_fork.available(), reason="forked kernels need Linux with os.pidfd_open (AUDITLIB_KERNEL not 'spawn')"
-)
+pytestmark = [
+    pytest.mark.slow,  # kernels
+    pytest.mark.skipif(
+        not kernel_fork.available(), reason="forked kernels need Linux with os.pidfd_open (AUDITLIB_KERNEL not 'spawn')"
+    ),
+]
 
 
 def _run(tmp_path: Path, name: str, *sources: str, **kwargs) -> list[str]:

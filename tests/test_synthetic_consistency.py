@@ -1,4 +1,4 @@
-"""The synthetic sample departments are internally consistent (DOMAIN.md section 3).
+"""The synthetic sample departments are internally consistent (docs/domain.md section 3).
 
 These checks read only the descriptions (the dicts ``build_departments`` returns),
 never the builder's model, so they catch a builder that computes a figure one way

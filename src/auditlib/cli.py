@@ -1,4 +1,4 @@
-"""The ``auditlib`` command line (see CONTRACT.md section 1 and the README).
+"""The ``auditlib`` command line (docs/contract.md section 1, and the README).
 
 Exit status: 0 the work ran; 1 internal error; 2 usage error; 3 input that
 cannot be audited. Errors about input are one line on stderr, never a traceback.

@@ -1,4 +1,4 @@
-"""Findings and the check log: the records every rule produces (CONTRACT.md sections 2 and 4).
+"""Findings and the check log: the records every rule produces (docs/contract.md sections 2 and 4).
 
 Why: a finding is only useful in a working paper when it says, in Chinese,
 what disagrees with what, gives both figures, and points at the page and cell;

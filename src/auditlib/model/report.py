@@ -7,14 +7,46 @@ to use one, and the extraction cache can pickle it without importing the reader.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypeAlias, TypedDict
 
 import pandas as pd
 
 from auditlib.model.tables import CanonicalTable
 from auditlib.profiles.final_accounts import TABLE_IDS
+
+#: A value json.dumps can write (report.json and the other JSON files). Mapping and Sequence, not
+#: dict and list, so that a dict[str, str] or a list[int] of the model is one without a copy.
+JsonValue: TypeAlias = str | int | float | bool | None | Sequence["JsonValue"] | Mapping[str, "JsonValue"]
+
+
+class AttachmentRow(TypedDict):
+    """One line of a performance self-evaluation attachment (auditlib.reading.attachments).
+
+    Why typed here: the rules read these lines; the keys are the attachment's CSV columns, every
+    text as printed (``""`` when the line has none) and ``page`` the 1-based page it is on.
+    ``row_type`` is ``budget`` (预算数/执行数/执行率), ``indicator`` (三级指标 with target and
+    actual) or ``total`` (a quoted 基本/项目支出总额)."""
+
+    project: str
+    row_type: str
+    goal: str
+    label: str
+    level1: str
+    level2: str
+    level3: str
+    budget: str
+    actual: str
+    rate: str
+    target: str
+    achieved: str
+    page: int
+
+
+#: An attachment as read: its CSV header and its lines.
+Attachment: TypeAlias = tuple[list[str], list[AttachmentRow]]
 
 
 @dataclass
@@ -37,7 +69,7 @@ class Report:
     tables: dict[str, CanonicalTable]
     tables_found: dict[str, list[int]]
     sections: list[Section]
-    attachments: dict[str, Any] = field(default_factory=dict)
+    attachments: dict[str, Attachment] = field(default_factory=dict)  # by kind: self_evaluation, …
     notes: list[str] = field(default_factory=list)
     page_texts: list[str] = field(default_factory=list)
 
@@ -50,8 +82,8 @@ class Report:
         table = self.tables[table_id]
         return pd.DataFrame(table.rows, columns=table.columns, dtype=object)
 
-    def to_json(self) -> dict[str, Any]:
-        """report.json (CONTRACT.md section 3)."""
+    def to_json(self) -> dict[str, JsonValue]:
+        """report.json (docs/contract.md section 3)."""
         return {
             "source": {"file": self.path.name, "sha256": self.sha256, "pages": self.page_count},
             "department": self.department,

@@ -1,4 +1,4 @@
-"""The files of one audit: findings.json, findings.csv, findings.xlsx and checks.csv (CONTRACT.md sections 2 and 4).
+"""The files of one audit: findings.json, findings.csv, findings.xlsx and checks.csv (docs/contract.md sections 2 and 4).
 
 Why: the records (``auditlib.model.findings``) say what was found; this module decides how they are
 written. Same input, same bytes: findings in their fixed order, checks sorted, the xlsx zip with

@@ -1,4 +1,4 @@
-"""The extraction files of CONTRACT.md section 3, built from a Report."""
+"""The extraction files of docs/contract.md section 3, built from a Report."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ def run_audit(
 ) -> WorkingPaper:
     """Read, audit and write every output file of one department into ``out_dir``.
 
-    Writes the extraction and audit files (CONTRACT.md sections 3 and 4), one
+    Writes the extraction and audit files (docs/contract.md sections 3 and 4), one
     evidence image per error and warning finding (``evidence/NNN-rule.png``) and
     the charts (``charts/<name>.png``), all in one atomic publish.
     """

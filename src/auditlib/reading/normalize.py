@@ -1,4 +1,4 @@
-"""Raw grids → canonical tables (CONTRACT.md section 3, docs/tables.md).
+"""Raw grids → canonical tables (docs/contract.md section 3, docs/tables.md).
 
 Why: every producer prints the nine tables differently — one code column or
 类|款|项, a 栏次 row or none, two or three side-by-side panels, headers repeated

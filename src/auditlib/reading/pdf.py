@@ -2,7 +2,7 @@
 
 Why: Camelot is slow and reads only what it is pointed at. Reading the text
 layer with PDFium first takes milliseconds per page, tells us whether the file
-is a final-accounts report at all (CONTRACT.md: at least three of the nine
+is a final-accounts report at all (docs/contract.md: at least three of the nine
 titles), and lets Camelot run only on the table pages. Untrusted input is
 turned into one clear ``InputError`` (exit 3), never a traceback.
 """

@@ -1,4 +1,4 @@
-"""One department's audit output: extraction files plus findings (CONTRACT.md 3 and 4)."""
+"""One department's audit output: extraction files plus findings (docs/contract.md sections 3 and 4)."""
 
 from __future__ import annotations
 

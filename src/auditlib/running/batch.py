@@ -1,4 +1,4 @@
-"""Batches: one papermill run of the department notebook per PDF (CONTRACT.md section 5).
+"""Batches: one papermill run of the department notebook per PDF (docs/contract.md section 5).
 
 Why papermill: each department's executed notebook is the kept record of its
 audit (inputs, parameters, outputs, and the failing cell when it fails). Each
@@ -355,7 +355,7 @@ def run_batch(
     max_tasks_per_child: int = 20,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> BatchResult:
-    """Audit every PDF under IN_DIR into OUT_DIR; see CONTRACT.md section 5."""
+    """Audit every PDF under IN_DIR into OUT_DIR; see docs/contract.md section 5."""
     skip_slow_optional_imports()
     in_dir, out_dir = Path(in_dir).resolve(), Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Synthetic sample departments: deterministic and internally consistent.
 
 Why this module exists: the sample corpus needs reports whose every identity
-holds exactly (docs/department-format.md, DOMAIN.md section 3), so that an
+holds exactly (docs/department-format.md, docs/domain.md section 3), so that an
 audit of a rendered sample must come back clean and a mutation is the only
 defect a rule can find. Real reports carry their own errors; these must not.
 
