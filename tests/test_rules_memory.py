@@ -19,7 +19,22 @@ from auditlib.model.findings import Check
 from auditlib.model.report import Report, Section
 from auditlib.model.tables import CanonicalTable, CellSource
 from auditlib.profiles.final_accounts import TABLE_IDS, csv_columns
-from auditlib.profiles.identities import CROSS_IDENTITIES, IDENTITIES
+from auditlib.profiles.identities import (
+    CROSS_IDENTITIES,
+    IDENTITIES,
+    AtMost,
+    ByClass,
+    ClassSum,
+    CodesAtMost,
+    CrossEqual,
+    CrossSum,
+    First,
+    FundRoll,
+    GroupTotal,
+    NamedSum,
+    Place,
+    RowSum,
+)
 from auditlib.rules import INTERNAL_SUBJECT, RULES, audit
 from auditlib.rules.context import AuditContext
 
@@ -364,18 +379,45 @@ def test_missing_table_is_a_completeness_error():
     assert failed.finding is not None and "财政拨款“三公”经费支出决算表" in failed.finding.message
 
 
-def test_every_declared_identity_is_read_by_a_rule():
-    """The declarations name real tables and columns, and each cross relation is a registered rule."""
+def _columns(identity: object) -> tuple[str, ...]:
+    """The columns a within-table identity adds up."""
+    match identity:
+        case RowSum(total=total, parts=parts) | NamedSum(total=total, parts=parts):
+            return (total, *parts)
+        case ClassSum(column=column) | GroupTotal(column=column):
+            return (column,)
+        case FundRoll():
+            return identity.columns
+    return ()
+
+
+def _places(identity: object) -> list[Place]:
+    match identity:
+        case CrossEqual(actual=a, expected=e):
+            return [a, e]
+        case CrossSum(total=t, parts=parts):
+            return [t, *parts]
+        case AtMost(part=p, whole=w):
+            return [p, w]
+        case ByClass():
+            return [First(identity.summary, identity.summary_column), First(identity.table, identity.table_column)]
+        case CodesAtMost():
+            tables = (identity.part_table, identity.whole_table)
+            return [First(t, c) for t in tables for c in identity.columns]
+    return []
+
+
+def test_declared_identities_name_real_tables_columns_and_rules():
+    """Every column a declaration adds up is a canonical column of its table, and each cross relation
+    is a registered rule (a typo in the declarations would silently check nothing)."""
+    assert set(IDENTITIES) == set(TABLE_IDS)
     for tid, identities in IDENTITIES.items():
-        assert tid in TABLE_IDS
         for identity in identities:
-            for field in dataclasses.fields(identity):
-                value = getattr(identity, field.name)
-                names = value if isinstance(value, tuple) else (value,)
-                columns = [n for n in names if isinstance(n, str) and n.islower() and "_" in n]
-                assert all(c in csv_columns(tid) for c in columns), (tid, identity)
+            assert set(_columns(identity)) <= set(csv_columns(tid)), (tid, identity)
     for identity in CROSS_IDENTITIES:
         assert f"cross.{identity.relation}" in RULES, identity
+        for place in _places(identity):
+            assert place.column in csv_columns(place.table), (place, identity)
 
 
 def test_a_rule_that_raises_is_internal_and_the_others_still_run(monkeypatch):
