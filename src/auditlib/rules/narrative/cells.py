@@ -60,7 +60,7 @@ def path(ctx: AuditContext, tid: str, names: str, col: str = "total") -> Ref | N
         return None
     prefix = ""
     found = None
-    for depth, name in enumerate(plain_name(p) for p in names.split("/") if p):
+    for depth, name in enumerate(p for p in names.split("/") if p):
         found = ctx.row(tid, code_width=(3, 5, 7)[min(depth, 2)], code_prefix=prefix, name=name)
         if found is None:
             return None
