@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
-from typing import Any
 
 from auditlib.model.findings import Check, Finding, ordered
-from auditlib.rules import attachment, completeness, cross, form, narrative, table  # noqa: F401 - registration
+from auditlib.model.report import Report
+from auditlib.reading.narrative import Fact
+from auditlib.rules import attachment, completeness, cross, form, narrative, summary, table  # noqa: F401 - registration
 from auditlib.rules.context import AuditContext
-from auditlib.rules.narrative import FACTS_MEMO
+from auditlib.rules.narrative import memo_facts
 from auditlib.rules.registry import RULES, RULES_VERSION
 
 #: The subject of the check recorded for a rule that raised (the rule as a whole).
@@ -32,7 +33,7 @@ class AuditResult:
     checks: list[Check]
     #: The narrative facts the rules read (None when no rule read them), kept so
     #: the working paper's budget chart does not extract them a second time.
-    facts: list[Any] | None = field(default=None, repr=False, compare=False)
+    facts: list[Fact] | None = field(default=None, repr=False, compare=False)
     #: rule id -> formatted traceback, for each rule that raised (empty when none did).
     tracebacks: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
@@ -46,8 +47,13 @@ class AuditResult:
 
 
 def _run_rule(rule_id: str, ctx: AuditContext, tracebacks: dict[str, str]) -> list[Check]:
-    """The checks of one rule; if it raises, those it produced so far plus one ``internal`` check."""
+    """The checks of one rule; if it raises, those it produced so far plus one ``internal`` check.
+
+    The context carries the rule's id while it runs, so every result the rule builds through it
+    (``ctx.passed``, ``ctx.fail`` …) is stamped with that id.
+    """
     checks: list[Check] = []
+    ctx.rule_id = rule_id
     try:
         for check in RULES[rule_id].func(ctx):
             checks.append(check)
@@ -58,7 +64,7 @@ def _run_rule(rule_id: str, ctx: AuditContext, tracebacks: dict[str, str]) -> li
     return checks
 
 
-def audit(report: Any) -> AuditResult:
+def audit(report: Report) -> AuditResult:
     """Run every rule; each failed check carries exactly one finding."""
     ctx = AuditContext(report)
     checks: list[Check] = []
@@ -66,7 +72,7 @@ def audit(report: Any) -> AuditResult:
     for rule_id in sorted(RULES):
         checks += _run_rule(rule_id, ctx, tracebacks)
     findings = ordered([c.finding for c in checks if c.outcome == "failed" and c.finding is not None])
-    return AuditResult(findings, checks, facts=ctx.memo.get(FACTS_MEMO), tracebacks=tracebacks)
+    return AuditResult(findings, checks, facts=memo_facts(ctx), tracebacks=tracebacks)
 
 
 __all__ = ["INTERNAL_SUBJECT", "AuditResult", "RULES", "RULES_VERSION", "audit"]

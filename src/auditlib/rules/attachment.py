@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
+from typing import Any
 
-from auditlib.model.findings import Check, Evidence, Finding, diff, fmt, fmt_pct
+from auditlib.model.findings import Check, Evidence, diff, fmt, fmt_pct
 from auditlib.model.money import compare_ratio, compare_sum, parse_amount, recompute_percent
-from auditlib.rules.context import AuditContext, skipped
+from auditlib.rules.context import AuditContext
 from auditlib.rules.registry import rule
+
+#: One row of a self-evaluation table as ``auditlib.reading.attachments`` reads it (texts and its page).
+AttachmentRow = dict[str, Any]
 
 
 def _num(text: str) -> Decimal | None:
@@ -18,15 +22,15 @@ def _num(text: str) -> Decimal | None:
         return None
 
 
-def _budget_rows(ctx: AuditContext) -> list[tuple[str, dict]]:
-    out = []
+def _budget_rows(ctx: AuditContext) -> list[tuple[str, AttachmentRow]]:
+    out: list[tuple[str, AttachmentRow]] = []
     for kind in ("self_evaluation", "project_self_evaluation"):
         _header, rows = ctx.report.attachments.get(kind, (None, []))
         out += [(kind, r) for r in rows if r["row_type"] == "budget"]
     return out
 
 
-def _ev(row: dict, column: str) -> Evidence:
+def _ev(row: AttachmentRow, column: str) -> Evidence:
     return Evidence(
         int(row["page"]), None, row.get("project") or row.get("label") or None, column, None, str(row.get(column, ""))
     )
@@ -41,10 +45,9 @@ def rate(ctx: AuditContext) -> Iterator[Check]:
     """In every self-evaluation budget line, 执行率 (B/A) equals 执行数 B ÷ 预算数 A at the precision
     the rate is printed with. A zero budget admits no rate: a rate printed on a zero budget is a
     warning. Catches a changed 执行数 or 预算数 and a mis-typed rate."""
-    rule_id = "attachment.rate"
     rows = _budget_rows(ctx)
     if not rows:
-        yield skipped(rule_id, "attachments", "未找到绩效自评表")
+        yield ctx.skip("attachments", "未找到绩效自评表")
         return
     for kind, row in rows:
         name = row.get("project") or row.get("label") or kind
@@ -52,21 +55,15 @@ def rate(ctx: AuditContext) -> Iterator[Check]:
         a, b = _num(row["budget"]), _num(row["actual"])
         r = _num(row["rate"].rstrip("%")) if row["rate"] else None
         if a is None or b is None or r is None:
-            yield skipped(rule_id, subject, "预算数、执行数或执行率未列示")
+            yield ctx.skip(subject, "预算数、执行数或执行率未列示")
             continue
         outcome = compare_ratio(r, b, a)
         if outcome == "equal":
-            yield Check(rule_id, subject, "passed")
+            yield ctx.passed(subject)
             continue
         if outcome == "undefined":
             message = f"{name}绩效自评表预算数为{fmt(a)}，执行率{row['rate']}无从计算（预算为零）。"
-            yield Check(
-                rule_id,
-                subject,
-                "failed",
-                "warning",
-                finding=Finding(rule_id, "warning", message, [], None, fmt_pct(r), None, [_ev(row, "rate")]),
-            )
+            yield ctx.fail(subject, "warning", message, tables=[], actual=fmt_pct(r), evidence=[_ev(row, "rate")])
             continue
         recomputed = recompute_percent(r, b, a)
         severity = "info" if outcome == "rounding" else "error"
@@ -74,21 +71,15 @@ def rate(ctx: AuditContext) -> Iterator[Check]:
             f"{name}绩效自评表执行率为{row['rate']}，按执行数{fmt(b)}÷预算数{fmt(a)}计算应为"
             f"{fmt_pct(recomputed)}，{'仅差尾数' if severity == 'info' else '不符'}。"
         )
-        yield Check(
-            rule_id,
+        yield ctx.fail(
             subject,
-            "failed",
             severity,
-            finding=Finding(
-                rule_id,
-                severity,
-                message,
-                [],
-                fmt_pct(recomputed),
-                fmt_pct(r),
-                diff(r, recomputed),
-                [_ev(row, "rate"), _ev(row, "actual"), _ev(row, "budget")],
-            ),
+            message,
+            tables=[],
+            expected=fmt_pct(recomputed),
+            actual=fmt_pct(r),
+            difference=diff(r, recomputed),
+            evidence=[_ev(row, "rate"), _ev(row, "actual"), _ev(row, "budget")],
         )
 
 
@@ -101,27 +92,26 @@ def department_total(ctx: AuditContext) -> Iterator[Check]:
     """The whole-department self-evaluation's 执行数 equals the year's spending: the expenditure
     table's 合计 (or, failing that, the general-budget table's). Catches an attachment that reports
     a different year's or a different scope's spending."""
-    rule_id = "attachment.department_total"
     rows = [r for kind, r in _budget_rows(ctx) if kind == "self_evaluation"]
     if not rows:
-        yield skipped(rule_id, "self_evaluation", "未找到部门整体绩效自评表")
+        yield ctx.skip("self_evaluation", "未找到部门整体绩效自评表")
         return
     for tid in ("expenditure", "general_budget_expenditure"):
         total = ctx.total_row(tid) if ctx.has(tid) else None
         if total is not None and ctx.value((tid, total, "total")) is not None:
             break
     else:
-        yield skipped(rule_id, "self_evaluation", "缺少支出决算表合计")
+        yield ctx.skip("self_evaluation", "缺少支出决算表合计")
         return
     spent = ctx.value((tid, total, "total"))
     for row in rows[:1]:
         b = _num(row["actual"])
         if b is None:
-            yield skipped(rule_id, "self_evaluation", "自评表未列示执行数")
+            yield ctx.skip("self_evaluation", "自评表未列示执行数")
             continue
         outcome = compare_sum(b, [spent])
         if outcome == "equal":
-            yield Check(rule_id, "self_evaluation", "passed")
+            yield ctx.passed("self_evaluation")
             continue
         severity = "info" if outcome == "rounding" else "error"
         unit = ctx.unit(tid)
@@ -129,21 +119,15 @@ def department_total(ctx: AuditContext) -> Iterator[Check]:
             f"部门整体绩效自评表执行数为{fmt(b)}{unit}，而{ctx.where((tid, total, 'total'))}为{fmt(spent)}{unit}，"
             f"不一致，差额{diff(b, spent)}{unit}。"
         )
-        yield Check(
-            rule_id,
+        yield ctx.fail(
             "self_evaluation",
-            "failed",
             severity,
-            finding=Finding(
-                rule_id,
-                severity,
-                message,
-                [tid],
-                fmt(spent),
-                fmt(b),
-                diff(b, spent),
-                [_ev(row, "actual"), ctx.evidence((tid, total, "total"))],
-            ),
+            message,
+            tables=[tid],
+            expected=fmt(spent),
+            actual=fmt(b),
+            difference=diff(b, spent),
+            evidence=[_ev(row, "actual"), ctx.evidence((tid, total, "total"))],
         )
 
 
@@ -156,16 +140,15 @@ def basic_project_totals(ctx: AuditContext) -> Iterator[Check]:
     """The 基本支出总额 and 项目支出总额 quoted in the whole-department self-evaluation equal the
     expenditure table's 基本支出 and 项目支出 (合计) when the note says they are actual spending.
     Catches attachment totals copied from the budget rather than the accounts."""
-    rule_id = "attachment.basic_project_totals"
     _h, rows = ctx.report.attachments.get("self_evaluation", (None, []))
     quoted = [r for r in rows if r["row_type"] == "total"]
     if not quoted:
-        yield skipped(rule_id, "self_evaluation", "自评表未列示基本支出总额、项目支出总额")
+        yield ctx.skip("self_evaluation", "自评表未列示基本支出总额、项目支出总额")
         return
     tid = "expenditure"
     total = ctx.total_row(tid) if ctx.has(tid) else None
     if total is None:
-        yield skipped(rule_id, "self_evaluation", "缺少支出决算表合计")
+        yield ctx.skip("self_evaluation", "缺少支出决算表合计")
         return
     for row in quoted:
         col = "basic" if "基本" in row["label"] else "project" if "项目" in row["label"] else None
@@ -176,7 +159,7 @@ def basic_project_totals(ctx: AuditContext) -> Iterator[Check]:
         subject = f"self_evaluation/{row['label']}"
         outcome = compare_sum(value, [table_value])
         if outcome == "equal":
-            yield Check(rule_id, subject, "passed")
+            yield ctx.passed(subject)
             continue
         severity = "info" if outcome == "rounding" else "error"
         unit = ctx.unit(tid)
@@ -184,21 +167,15 @@ def basic_project_totals(ctx: AuditContext) -> Iterator[Check]:
             f"部门整体绩效自评表{row['label']}为{fmt(value)}{unit}，而{ctx.where((tid, total, col))}为"
             f"{fmt(table_value)}{unit}，不一致，差额{diff(value, table_value)}{unit}。"
         )
-        yield Check(
-            rule_id,
+        yield ctx.fail(
             subject,
-            "failed",
             severity,
-            finding=Finding(
-                rule_id,
-                severity,
-                message,
-                [tid],
-                fmt(table_value),
-                fmt(value),
-                diff(value, table_value),
-                [_ev(row, "actual"), ctx.evidence((tid, total, col))],
-            ),
+            message,
+            tables=[tid],
+            expected=fmt(table_value),
+            actual=fmt(value),
+            difference=diff(value, table_value),
+            evidence=[_ev(row, "actual"), ctx.evidence((tid, total, col))],
         )
 
 
@@ -211,39 +188,32 @@ def projects_within_project_spending(ctx: AuditContext) -> Iterator[Check]:
     """The project self-evaluations' 执行数 add up to at most the expenditure table's 项目支出 (合计).
     A smaller sum is normal (not every project is evaluated); a larger one is a warning, since a
     project cannot have spent more than all project spending."""
-    rule_id = "attachment.projects_within_project_spending"
     rows = [r for kind, r in _budget_rows(ctx) if kind == "project_self_evaluation"]
     if not rows:
-        yield skipped(rule_id, "project_self_evaluation", "未找到项目绩效自评表")
+        yield ctx.skip("project_self_evaluation", "未找到项目绩效自评表")
         return
     tid = "expenditure"
     total = ctx.total_row(tid) if ctx.has(tid) else None
     if total is None or not ctx.printed(tid, "project"):
-        yield skipped(rule_id, "project_self_evaluation", "缺少支出决算表项目支出")
+        yield ctx.skip("project_self_evaluation", "缺少支出决算表项目支出")
         return
     spent = ctx.value((tid, total, "project")) or Decimal(0)
     values = [_num(r["actual"]) for r in rows]
     s = sum((v for v in values if v is not None), Decimal(0))
     if s <= spent:
-        yield Check(rule_id, "project_self_evaluation", "passed")
+        yield ctx.passed("project_self_evaluation")
         return
     unit = ctx.unit(tid)
     message = (
         f"各项目绩效自评表执行数合计为{fmt(s)}{unit}，大于{ctx.where((tid, total, 'project'))}{fmt(spent)}{unit}。"
     )
-    yield Check(
-        rule_id,
+    yield ctx.fail(
         "project_self_evaluation",
-        "failed",
         "warning",
-        finding=Finding(
-            rule_id,
-            "warning",
-            message,
-            [tid],
-            fmt(spent),
-            fmt(s),
-            diff(s, spent),
-            [_ev(r, "actual") for r in rows] + [ctx.evidence((tid, total, "project"))],
-        ),
+        message,
+        tables=[tid],
+        expected=fmt(spent),
+        actual=fmt(s),
+        difference=diff(s, spent),
+        evidence=[_ev(r, "actual") for r in rows] + [ctx.evidence((tid, total, "project"))],
     )

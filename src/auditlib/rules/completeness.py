@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditlib.model.findings import Check, Evidence, Finding
+from auditlib.model.findings import Check, Evidence
 from auditlib.profiles.final_accounts import TABLE_IDS, TABLES
-from auditlib.rules.context import AuditContext, skipped
+from auditlib.rules.context import AuditContext
 from auditlib.rules.registry import rule
 
 
@@ -23,16 +23,10 @@ def tables_present(ctx: AuditContext) -> Iterator[Check]:
     report."""
     for tid in TABLE_IDS:
         if ctx.has(tid):
-            yield Check("completeness.tables_present", tid, "passed")
+            yield ctx.passed(tid)
             continue
         message = f"未找到“{TABLES[tid].title}”：部门决算应公开九张报表（无数据的表也应公开并说明）。"
-        yield Check(
-            "completeness.tables_present",
-            tid,
-            "failed",
-            "error",
-            finding=Finding("completeness.tables_present", "error", message, [tid]),
-        )
+        yield ctx.fail(tid, "error", message, tables=[tid])
 
 
 FUND_WORDS = {
@@ -66,26 +60,19 @@ def empty_table_explained(ctx: AuditContext) -> Iterator[Check]:
     was no such spending (本部门当年无…, 故本表无数据), and that sentence names the table's own fund.
     Catches an empty table published without explanation and an explanation copied from another
     table."""
-    rule_id = "completeness.empty_table_explained"
     for tid, (label, pattern) in FUND_WORDS.items():
         if not ctx.has(tid):
-            yield skipped(rule_id, tid, "缺少" + TABLES[tid].title)
+            yield ctx.skip(tid, "缺少" + TABLES[tid].title)
             continue
         if not _is_empty(ctx, tid):
-            yield Check(rule_id, tid, "passed")
+            yield ctx.passed(tid)
             continue
         table = ctx.tables[tid]
         lines = _explanations(table.footer_lines)
         page = table.pages[-1] if table.pages else None
         if not lines:
             message = f"“{TABLES[tid].title}”无数据，但表下未说明原因（应注明本部门当年无{label}支出、故本表无数据）。"
-            yield Check(
-                rule_id,
-                tid,
-                "failed",
-                "error",
-                finding=Finding(rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, "")]),
-            )
+            yield ctx.fail(tid, "error", message, tables=[tid], evidence=[Evidence(page, tid, None, None, None, "")])
             continue
         wrong = [
             ln
@@ -94,17 +81,11 @@ def empty_table_explained(ctx: AuditContext) -> Iterator[Check]:
         ]
         if wrong:
             message = f"“{TABLES[tid].title}”无数据，其下说明为“{wrong[0]}”，所指资金与本表（{label}）不符。"
-            yield Check(
-                rule_id,
-                tid,
-                "failed",
-                "error",
-                finding=Finding(
-                    rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, wrong[0])]
-                ),
+            yield ctx.fail(
+                tid, "error", message, tables=[tid], evidence=[Evidence(page, tid, None, None, None, wrong[0])]
             )
             continue
-        yield Check(rule_id, tid, "passed")
+        yield ctx.passed(tid)
 
 
 REQUIRED_SECTIONS = (
@@ -124,15 +105,14 @@ REQUIRED_SECTIONS = (
 def narrative_sections(ctx: AuditContext) -> Iterator[Check]:
     """The narrative covers 机关运行经费, 政府采购, 国有资产占用, 预算绩效 and has a 名词解释 part (as a
     heading or in the text). Catches a report that leaves out a required disclosure."""
-    rule_id = "completeness.narrative_sections"
     sections = ctx.report.sections
     if not sections:
-        yield skipped(rule_id, "narrative", "未读取到情况说明文字")
+        yield ctx.skip("narrative", "未读取到情况说明文字")
         return
     for label, pattern in REQUIRED_SECTIONS:
         # A heading counts only with text under it (a table-of-contents line is not a disclosure).
         if any((pattern.search(s.title) and s.text.strip()) or pattern.search(s.text) for s in sections):
-            yield Check(rule_id, label, "passed")
+            yield ctx.passed(label)
             continue
         message = f"情况说明中未找到“{label}”部分：部门决算应公开该项内容。"
-        yield Check(rule_id, label, "failed", "error", finding=Finding(rule_id, "error", message, []))
+        yield ctx.fail(label, "error", message, tables=[])

@@ -1,22 +1,27 @@
-"""What every rule needs: table lookups, evidence, and the standard comparisons.
+"""What every rule needs: the current rule, row lookups, evidence, results and the standard comparisons.
 
-Why: rules must be small and read like the auditor's check ("类 = Σ款"), so
-finding cells, building evidence, applying the rounding-interval tolerance and
-phrasing the Chinese message live here once. Everything is pure: a context is
-built from a Report and never touches files.
+Why: rules must be small and read like the auditor's check ("类 = Σ款"), so finding rows, building
+evidence, applying the rounding-interval tolerance, phrasing the Chinese message and stamping each
+result with the rule's id live here once. The engine (``auditlib.rules.audit``) sets ``rule_id``
+before it runs a rule, so a rule states its id only in its ``@rule(...)`` line. Everything is pure:
+a context is built from a Report and never touches files.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from auditlib.model.findings import Check, Evidence, Finding, diff, fmt
 from auditlib.model.money import Interval, compare_sum
+from auditlib.model.report import Report
+from auditlib.model.tables import CanonicalTable
 from auditlib.profiles.final_accounts import TABLES
+from auditlib.profiles.identities import Coded, First, Line, Place, Total
 
 Ref = tuple[str, int, str]  # table id, data-row index, column
+Row = dict[str, object]
 
 COLUMN_LABELS: dict[str, str] = {
     "amount": "金额",
@@ -45,6 +50,7 @@ for _col, _label in TABLES["three_public"].columns:
     COLUMN_LABELS[_col] = _label
 
 _NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十]+[、)）]|^\d+[.、]")
+_TOTAL_NAMES = ("合计", "总计", "本年支出合计")
 
 
 def plain_name(name: str) -> str:
@@ -54,19 +60,28 @@ def plain_name(name: str) -> str:
     return s.replace("（", "(").replace("）", ")")
 
 
+def row_name(row: Row) -> str:
+    """The plain name of a table row (see ``plain_name``)."""
+    return plain_name(str(row.get("name")))
+
+
 class AuditContext:
-    def __init__(self, report: Any):
+    """One audit's view of a Report, and the rule currently running (set by the engine)."""
+
+    def __init__(self, report: Report):
         self.report = report
-        self.tables = report.tables
+        self.tables: dict[str, CanonicalTable] = report.tables
         #: Values derived once per audit and shared by rules (e.g. the narrative facts).
-        self.memo: dict[str, Any] = {}
+        self.memo: dict[str, object] = {}
+        #: The id of the rule being run: every result built through the context carries it.
+        self.rule_id = ""
 
     # ------------------------------------------------------------ lookups
 
     def has(self, tid: str) -> bool:
         return tid in self.tables
 
-    def rows(self, tid: str) -> list[dict[str, Any]]:
+    def rows(self, tid: str) -> list[Row]:
         return self.tables[tid].rows if tid in self.tables else []
 
     def printed(self, tid: str, col: str) -> bool:
@@ -77,33 +92,70 @@ class AuditContext:
         v = self.tables[tid].rows[i].get(col)
         return v if isinstance(v, Decimal) else None
 
-    def find(
+    def row(
         self,
         tid: str,
         *,
         code: str | None = None,
         name: str | None = None,
-        panel: str | None = None,
         contains: str | None = None,
+        any_of: Iterable[str] = (),
+        panel: str | None = None,
+        code_width: int | None = None,
+        code_prefix: str = "",
     ) -> int | None:
-        """Index of the first row with this code, plain name or name fragment."""
-        for i, row in enumerate(self.rows(tid)):
-            if panel and row.get("panel") != panel:
+        """Index of the first row of ``tid`` that meets every criterion given, None when none does.
+
+        ``code``: the code equals it; ``name``: the plain name equals its plain form; ``contains`` /
+        ``any_of``: the plain name contains that fragment / one of those fragments; ``panel``: the row
+        is in that panel of a two-panel table; ``code_width`` and ``code_prefix``: the code has that
+        many digits and starts so (a 类 has 3, its 款 5, their 项 7). The one row lookup of all rules.
+        """
+        fragments = (*any_of, contains) if contains is not None else tuple(any_of)
+        target = plain_name(name) if name is not None else None
+        for i, r in enumerate(self.rows(tid)):
+            row_code = str(r.get("code") or "")
+            if panel is not None and r.get("panel") != panel:
                 continue
-            if code is not None and row.get("code") == code:
-                return i
-            if name is not None and plain_name(str(row.get("name", ""))) == plain_name(name):
-                return i
-            if contains is not None and contains in plain_name(str(row.get("name", ""))):
-                return i
+            if code is not None and r.get("code") != code:
+                continue
+            if code_width is not None and len(row_code) != code_width:
+                continue
+            if not row_code.startswith(code_prefix):
+                continue
+            plain = row_name(r)
+            if target is not None and plain != target:
+                continue
+            if fragments and not any(f in plain for f in fragments):
+                continue
+            return i
         return None
 
     def total_row(self, tid: str) -> int | None:
         """The 合计 row of a coded table (no code, name 合计/总计)."""
         for i, row in enumerate(self.rows(tid)):
-            if not row.get("code") and plain_name(str(row.get("name", ""))) in ("合计", "总计", "本年支出合计"):
+            if not row.get("code") and row_name(row) in _TOTAL_NAMES:
                 return i
         return None
+
+    def total_ref(self, tid: str, col: str) -> Ref | None:
+        """The 合计 row's cell in ``col``, None when the table, the column or the row is absent."""
+        if not self.has(tid) or not self.printed(tid, col):
+            return None
+        i = self.total_row(tid)
+        return (tid, i, col) if i is not None else None
+
+    def locate(self, place: Place) -> Ref | None:
+        """The cell a declared place (``auditlib.profiles.identities``) names, None when its row is absent."""
+        if isinstance(place, Total):
+            i = self.total_row(place.table)
+        elif isinstance(place, Line):
+            i = self.row(place.table, panel=place.panel, contains=place.contains)
+        elif isinstance(place, Coded):
+            i = self.row(place.table, code=place.code)
+        elif isinstance(place, First):
+            i = 0 if self.rows(place.table) else None
+        return (place.table, i, place.column) if i is not None else None
 
     def coded_rows(self, tid: str) -> list[tuple[int, str]]:
         return [(i, str(r["code"])) for i, r in enumerate(self.rows(tid)) if r.get("code")]
@@ -141,25 +193,48 @@ class AuditContext:
             text=src.text if src else "",
         )
 
+    def missing_tables(self, *tids: str) -> str | None:
+        """'缺少<title>、<title>' for the tables absent from the report, None when all are present."""
+        absent = [self.title(t) for t in tids if not self.has(t)]
+        return "缺少" + "、".join(absent) if absent else None
+
+    # ------------------------------------------------------------ results of the current rule
+
+    def passed(self, subject: str) -> Check:
+        return Check(self.rule_id, subject, "passed")
+
+    def skip(self, subject: str, reason: str) -> Check:
+        return Check(self.rule_id, subject, "skipped", reason=reason)
+
+    def fail(
+        self,
+        subject: str,
+        severity: str,
+        message: str,
+        *,
+        tables: Iterable[str],
+        expected: str | None = None,
+        actual: str | None = None,
+        difference: str | None = None,
+        evidence: Iterable[Evidence] = (),
+    ) -> Check:
+        """A failed check carrying its one finding."""
+        finding = Finding(self.rule_id, severity, message, list(tables), expected, actual, difference, list(evidence))
+        return Check(self.rule_id, subject, "failed", severity, finding=finding)
+
     # ------------------------------------------------------------ comparisons
 
     def sum_check(
-        self,
-        rule_id: str,
-        subject: str,
-        total: Ref,
-        parts: list[Ref],
-        what: str,
-        tables: list[str] | None = None,
+        self, subject: str, total: Ref, parts: list[Ref], what: str, tables: list[str] | None = None
     ) -> Check:
         """total = Σ parts within the rounding band of the printed figures."""
         t = self.value(total)
         values = [self.value(p) for p in parts]
         if t is None and all(v is None for v in values):
-            return Check(rule_id, subject, "passed")
+            return self.passed(subject)
         outcome = compare_sum(t, values)
         if outcome == "equal":
-            return Check(rule_id, subject, "passed")
+            return self.passed(subject)
         expected = sum((v for v in values if v is not None), Decimal(0))
         severity = "info" if outcome == "rounding" else "error"
         band = Interval.printed(t) - sum((Interval.printed(v) for v in values), Interval.exact(Decimal(0)))
@@ -171,23 +246,22 @@ class AuditContext:
             f"差额{diff(t, expected)}{unit}，{verdict}（±{fmt(width.normalize())}）。"
         )
         evidence = [self.evidence(total)] + [self.evidence(p) for p in parts if self.value(p) is not None][:8]
-        finding = Finding(
-            rule_id,
+        return self.fail(
+            subject,
             severity,
             message,
-            tables or sorted({total[0], *(p[0] for p in parts)}),
-            fmt(expected),
-            fmt(t),
-            diff(t, expected),
-            evidence,
+            tables=tables or sorted({total[0], *(p[0] for p in parts)}),
+            expected=fmt(expected),
+            actual=fmt(t),
+            difference=diff(t, expected),
+            evidence=evidence,
         )
-        return Check(rule_id, subject, "failed", severity, finding=finding)
 
-    def equal_check(self, rule_id: str, subject: str, actual: Ref, expected: Ref) -> Check:
+    def equal_check(self, subject: str, actual: Ref, expected: Ref) -> Check:
         """Two printings of one figure (between tables): equal within the rounding band."""
         a, e = self.value(actual), self.value(expected)
         if a == e or (a is None and e == 0) or (e is None and a == 0):
-            return Check(rule_id, subject, "passed")
+            return self.passed(subject)
         outcome = compare_sum(a, [e])
         severity = "info" if outcome == "rounding" else "error"
         unit = self.unit(actual[0])
@@ -196,23 +270,22 @@ class AuditContext:
             f"{self.where(expected)}为{fmt(e) or '空'}{unit}，而{self.where(actual)}为{fmt(a) or '空'}{unit}，"
             f"两处不一致，差额{diff(a, e)}{unit}，{verdict}。"
         )
-        finding = Finding(
-            rule_id,
+        return self.fail(
+            subject,
             severity,
             message,
-            [expected[0], actual[0]] if expected[0] != actual[0] else [actual[0]],
-            fmt(e),
-            fmt(a),
-            diff(a, e),
-            [self.evidence(expected), self.evidence(actual)],
+            tables=[expected[0], actual[0]] if expected[0] != actual[0] else [actual[0]],
+            expected=fmt(e),
+            actual=fmt(a),
+            difference=diff(a, e),
+            evidence=[self.evidence(expected), self.evidence(actual)],
         )
-        return Check(rule_id, subject, "failed", severity, finding=finding)
 
-    def at_most_check(self, rule_id: str, subject: str, part: Ref, whole: Ref, relation: str) -> Check:
+    def at_most_check(self, subject: str, part: Ref, whole: Ref, relation: str) -> Check:
         """part ≤ whole (a subset cannot exceed its set), beyond rounding."""
         p, w = self.value(part), self.value(whole)
         if p is None or p <= (w or Decimal(0)):
-            return Check(rule_id, subject, "passed")
+            return self.passed(subject)
         meets = Interval.printed(p).lo <= Interval.printed(w).hi
         severity = "info" if meets else "error"
         unit = self.unit(part[0])
@@ -220,23 +293,13 @@ class AuditContext:
             f"{self.where(part)}为{fmt(p)}{unit}，大于{self.where(whole)}{fmt(w) or '空'}{unit}"
             f"（{relation}），超出{diff(p, w)}{unit}。"
         )
-        finding = Finding(
-            rule_id,
+        return self.fail(
+            subject,
             severity,
             message,
-            sorted({part[0], whole[0]}),
-            fmt(w),
-            fmt(p),
-            diff(p, w),
-            [self.evidence(part), self.evidence(whole)],
+            tables=sorted({part[0], whole[0]}),
+            expected=fmt(w),
+            actual=fmt(p),
+            difference=diff(p, w),
+            evidence=[self.evidence(part), self.evidence(whole)],
         )
-        return Check(rule_id, subject, "failed", severity, finding=finding)
-
-
-def skipped(rule_id: str, subject: str, reason: str) -> Check:
-    return Check(rule_id, subject, "skipped", reason=reason)
-
-
-def missing_tables(ctx: AuditContext, *tids: str) -> str | None:
-    absent = [ctx.title(t) for t in tids if not ctx.has(t)]
-    return "缺少" + "、".join(absent) if absent else None

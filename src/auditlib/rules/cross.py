@@ -1,4 +1,8 @@
-"""cross.*: the same figure printed in two tables."""
+"""cross.*: the same figure printed in two tables, driven by ``CROSS_IDENTITIES``.
+
+Which figures must agree is declared in ``auditlib.profiles.identities``; each rule here reads the
+identities of its relation and states when they cannot be checked (a table, line or column absent).
+"""
 
 from __future__ import annotations
 
@@ -6,30 +10,17 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditlib.model.findings import Check
-from auditlib.rules.context import AuditContext, missing_tables, plain_name, skipped
+from auditlib.profiles.identities import AtMost, ByClass, CodesAtMost, CrossEqual, CrossSum, Place
+from auditlib.rules.context import AuditContext, Ref, row_name
+from auditlib.rules.declared import cross_identities
 from auditlib.rules.registry import rule
 
-# Summary income lines (by name fragment) -> income-table columns.
-SUMMARY_INCOME = (
-    ("上级补助收入", "superior_subsidy"),
-    ("事业收入", "business"),
-    ("经营收入", "operating"),
-    ("附属单位上缴收入", "subordinate_remittance"),
-    ("其他收入", "other"),
-    ("本年收入合计", "total"),
-)
-FUND_LINES = (
-    ("一般公共预算财政拨款", "general_budget"),
-    ("政府性基金预算财政拨款", "government_fund"),
-    ("国有资本经营预算财政拨款", "state_capital"),
-)
+_SUMMARY, _INCOME, _FISCAL = "income_expenditure_summary", "income", "fiscal_summary"
 
 
-def _panel_find(ctx: AuditContext, tid: str, panel: str, fragment: str) -> int | None:
-    for i, row in enumerate(ctx.rows(tid)):
-        if row.get("panel") == panel and fragment in plain_name(str(row.get("name"))):
-            return i
-    return None
+def _refs(ctx: AuditContext, places: tuple[Place, ...]) -> list[Ref]:
+    """The cells of the places whose rows are printed (the others left out)."""
+    return [ref for ref in (ctx.locate(p) for p in places) if ref is not None]
 
 
 @rule(
@@ -41,38 +32,49 @@ def summary_income(ctx: AuditContext) -> Iterator[Check]:
     """The summary's income lines equal the income table's 合计 row: 上级补助收入, 事业收入, 经营收入,
     附属单位上缴收入, 其他收入 and 本年收入合计 column by column, and the three fiscal-appropriation
     lines together equal the 财政拨款收入 column. Catches tables compiled from different versions."""
-    rule_id, s, inc = "cross.summary_income", "income_expenditure_summary", "income"
-    why = missing_tables(ctx, s, inc)
+    pair = f"{_SUMMARY}~{_INCOME}"
+    why = ctx.missing_tables(_SUMMARY, _INCOME)
     if why:
-        yield skipped(rule_id, f"{s}~{inc}", why)
+        yield ctx.skip(pair, why)
         return
-    total = ctx.total_row(inc)
-    if total is None:
-        yield skipped(rule_id, f"{s}~{inc}", "收入决算表未找到合计行")
+    if ctx.total_row(_INCOME) is None:
+        yield ctx.skip(pair, "收入决算表未找到合计行")
         return
-    for fragment, col in SUMMARY_INCOME:
-        i = _panel_find(ctx, s, "income", fragment)
-        if i is None or not ctx.printed(inc, col):
-            yield skipped(rule_id, f"{s}~{inc}/{col}", f"未列示{fragment}")
+    for eq in cross_identities("summary_income", CrossEqual):
+        actual, expected = ctx.locate(eq.actual), ctx.locate(eq.expected)
+        if actual is None or expected is None or not ctx.printed(expected[0], expected[2]):
+            yield ctx.skip(f"{pair}/{eq.key}", f"未列示{eq.label}")
             continue
-        yield ctx.equal_check(rule_id, f"{s}~{inc}/{col}", (s, i, "amount"), (inc, total, col))
-    lines = [_panel_find(ctx, s, "income", f"{name}收入") for name, _ in FUND_LINES]
-    lines = [i for i in lines if i is not None]
-    if lines and ctx.printed(inc, "fiscal_appropriation"):
-        yield ctx.sum_check(
-            rule_id,
-            f"{s}~{inc}/fiscal_appropriation",
-            (inc, total, "fiscal_appropriation"),
-            [(s, i, "amount") for i in lines],
-            "收入支出决算总表三项财政拨款收入之和",
-        )
+        yield ctx.equal_check(f"{pair}/{eq.key}", actual, expected)
+    for s in cross_identities("summary_income", CrossSum):
+        total, lines = ctx.locate(s.total), _refs(ctx, s.parts)
+        if total is not None and lines and ctx.printed(total[0], total[2]):
+            yield ctx.sum_check(f"{pair}/{s.key}", total, lines, s.what)
 
 
 def _class_rows(ctx: AuditContext, tid: str) -> dict[str, int]:
-    """类 rows by plain name."""
-    return {
-        plain_name(str(r.get("name"))): i for i, r in enumerate(ctx.rows(tid)) if len(str(r.get("code") or "")) == 3
-    }
+    """类 rows by plain name (the last of a repeated name)."""
+    return {row_name(r): i for i, r in enumerate(ctx.rows(tid)) if len(str(r.get("code") or "")) == 3}
+
+
+def _by_class(ctx: AuditContext, identity: ByClass) -> Iterator[Check]:
+    s, s_col, t, t_col = identity.summary, identity.summary_column, identity.table, identity.table_column
+    classes = _class_rows(ctx, t)
+    stop = ctx.row(s, panel="expenditure", contains="本年支出合计")
+    for i, row in enumerate(ctx.rows(s)):
+        if row.get("panel") != "expenditure" or (stop is not None and i >= stop):
+            continue
+        name = row_name(row)
+        k = classes.get(name)
+        if k is None:
+            figure = row.get(s_col)
+            if isinstance(figure, Decimal) and figure != 0:
+                yield ctx.skip(f"{s}~{t}/{name}/{t_col}", f"{ctx.title(t)}未列示“{name}”类")
+            continue
+        yield ctx.equal_check(f"{s}~{t}/{name}/{t_col}", (s, i, s_col), (t, k, t_col))
+    total = ctx.total_row(t)
+    if stop is not None and total is not None:
+        yield ctx.equal_check(f"{s}~{t}/本年支出合计/{t_col}", (s, stop, s_col), (t, total, t_col))
 
 
 @rule(
@@ -84,30 +86,12 @@ def summary_expenditure(ctx: AuditContext) -> Iterator[Check]:
     """Each 功能分类 类 line of the summary's expenditure panel equals that 类 row of the expenditure
     table (本年支出合计 column), and 本年支出合计 equals the expenditure table's 合计. A 类 printed in
     one table and absent (or blank) in the other is compared as zero. Catches disagreeing tables."""
-    rule_id, s, e = "cross.summary_expenditure", "income_expenditure_summary", "expenditure"
-    why = missing_tables(ctx, s, e)
-    if why:
-        yield skipped(rule_id, f"{s}~{e}", why)
-        return
-    yield from _by_class(ctx, rule_id, s, "amount", e, "total")
-
-
-def _by_class(ctx: AuditContext, rule_id: str, s: str, s_col: str, t: str, t_col: str) -> Iterator[Check]:
-    classes = _class_rows(ctx, t)
-    stop = _panel_find(ctx, s, "expenditure", "本年支出合计")
-    for i, row in enumerate(ctx.rows(s)):
-        if row.get("panel") != "expenditure" or (stop is not None and i >= stop):
+    for identity in cross_identities("summary_expenditure", ByClass):
+        why = ctx.missing_tables(identity.summary, identity.table)
+        if why:
+            yield ctx.skip(f"{identity.summary}~{identity.table}", why)
             continue
-        name = plain_name(str(row.get("name")))
-        k = classes.get(name)
-        if k is None:
-            if isinstance(row.get(s_col), Decimal) and row[s_col] != 0:
-                yield skipped(rule_id, f"{s}~{t}/{name}/{t_col}", f"{ctx.title(t)}未列示“{name}”类")
-            continue
-        yield ctx.equal_check(rule_id, f"{s}~{t}/{name}/{t_col}", (s, i, s_col), (t, k, t_col))
-    total = ctx.total_row(t)
-    if stop is not None and total is not None:
-        yield ctx.equal_check(rule_id, f"{s}~{t}/本年支出合计/{t_col}", (s, stop, s_col), (t, total, t_col))
+        yield from _by_class(ctx, identity)
 
 
 @rule(
@@ -119,26 +103,24 @@ def fiscal_income(ctx: AuditContext) -> Iterator[Check]:
     """The income table's 财政拨款收入 (合计) equals the fiscal summary's 本年收入合计, and each fund's
     income line of the fiscal summary equals the same line of the summary table. Catches a fiscal
     summary that does not match the department's income."""
-    rule_id, f, inc, s = "cross.fiscal_income", "fiscal_summary", "income", "income_expenditure_summary"
-    if ctx.has(f) and ctx.has(inc) and ctx.printed(inc, "fiscal_appropriation"):
-        fi = _panel_find(ctx, f, "income", "本年收入合计")
-        total = ctx.total_row(inc)
-        if fi is not None and total is not None:
-            yield ctx.equal_check(
-                rule_id, f"{f}~{inc}/财政拨款收入", (f, fi, "amount"), (inc, total, "fiscal_appropriation")
-            )
-    else:
-        yield skipped(rule_id, f"{f}~{inc}/财政拨款收入", missing_tables(ctx, f, inc) or "收入决算表未列示财政拨款收入")
-    if ctx.has(f) and ctx.has(s):
-        for name, _col in FUND_LINES:
-            a = _panel_find(ctx, f, "income", name)
-            b = _panel_find(ctx, s, "income", name)
-            if a is None or b is None:
-                yield skipped(rule_id, f"{f}~{s}/{name}", f"未列示{name}收入行")
-                continue
-            yield ctx.equal_check(rule_id, f"{f}~{s}/{name}", (f, a, "amount"), (s, b, "amount"))
-    else:
-        yield skipped(rule_id, f"{f}~{s}", missing_tables(ctx, f, s) or "")
+    identities = cross_identities("fiscal_income", CrossEqual)
+    for eq in (e for e in identities if e.expected.table == _INCOME):
+        subject = f"{_FISCAL}~{_INCOME}/{eq.key}"
+        if not (ctx.has(_FISCAL) and ctx.has(_INCOME) and ctx.printed(_INCOME, eq.expected.column)):
+            yield ctx.skip(subject, ctx.missing_tables(_FISCAL, _INCOME) or "收入决算表未列示财政拨款收入")
+            continue
+        actual, expected = ctx.locate(eq.actual), ctx.locate(eq.expected)
+        if actual is not None and expected is not None:
+            yield ctx.equal_check(subject, actual, expected)
+    if not (ctx.has(_FISCAL) and ctx.has(_SUMMARY)):
+        yield ctx.skip(f"{_FISCAL}~{_SUMMARY}", ctx.missing_tables(_FISCAL, _SUMMARY) or "")
+        return
+    for eq in (e for e in identities if e.expected.table == _SUMMARY):
+        actual, expected = ctx.locate(eq.actual), ctx.locate(eq.expected)
+        if actual is None or expected is None:
+            yield ctx.skip(f"{_FISCAL}~{_SUMMARY}/{eq.key}", f"未列示{eq.label}收入行")
+            continue
+        yield ctx.equal_check(f"{_FISCAL}~{_SUMMARY}/{eq.key}", actual, expected)
 
 
 @rule(
@@ -149,12 +131,12 @@ def fiscal_income(ctx: AuditContext) -> Iterator[Check]:
 def fiscal_general_budget(ctx: AuditContext) -> Iterator[Check]:
     """The fiscal summary's 一般公共预算财政拨款 column equals the general-budget expenditure table: per
     类 and for 本年支出合计. Catches a general-budget table that lost or changed a row."""
-    rule_id, f, g = "cross.fiscal_general_budget", "fiscal_summary", "general_budget_expenditure"
-    why = missing_tables(ctx, f, g)
-    if why or not ctx.printed(f, "general_budget"):
-        yield skipped(rule_id, f"{f}~{g}", why or "财政拨款总表未列示一般公共预算列")
-        return
-    yield from _by_class(ctx, rule_id, f, "general_budget", g, "total")
+    for identity in cross_identities("fiscal_general_budget", ByClass):
+        why = ctx.missing_tables(identity.summary, identity.table)
+        if why or not ctx.printed(identity.summary, identity.summary_column):
+            yield ctx.skip(f"{identity.summary}~{identity.table}", why or "财政拨款总表未列示一般公共预算列")
+            continue
+        yield from _by_class(ctx, identity)
 
 
 @rule(
@@ -166,19 +148,17 @@ def fiscal_funds(ctx: AuditContext) -> Iterator[Check]:
     """The fiscal summary's 政府性基金预算 and 国有资本经营预算 columns (本年支出合计) equal the
     本年支出 合计 of the government-fund and state-capital tables. Catches fund tables that do not
     match the summary."""
-    rule_id, f = "cross.fiscal_funds", "fiscal_summary"
-    for tid, col in (("government_fund", "government_fund"), ("state_capital", "state_capital")):
-        why = missing_tables(ctx, f, tid)
+    for eq in cross_identities("fiscal_funds", CrossEqual):
+        f, col, tid = eq.actual.table, eq.actual.column, eq.expected.table
+        why = ctx.missing_tables(f, tid)
         if why or not ctx.printed(f, col):
-            yield skipped(rule_id, f"{f}~{tid}", why or f"财政拨款总表未列示{col}列")
+            yield ctx.skip(f"{f}~{tid}", why or f"财政拨款总表未列示{col}列")
             continue
-        fi = _panel_find(ctx, f, "expenditure", "本年支出合计")
-        total = ctx.total_row(tid)
-        fund_col = "expenditure_total" if ctx.printed(tid, "expenditure_total") else None
-        if fi is None or total is None or fund_col is None:
-            yield skipped(rule_id, f"{f}~{tid}", "未找到本年支出合计")
+        actual, expected = ctx.locate(eq.actual), ctx.locate(eq.expected)
+        if actual is None or expected is None or not ctx.printed(tid, eq.expected.column):
+            yield ctx.skip(f"{f}~{tid}", f"未找到{eq.label}")
             continue
-        yield ctx.equal_check(rule_id, f"{f}~{tid}/本年支出合计", (f, fi, col), (tid, total, fund_col))
+        yield ctx.equal_check(f"{f}~{tid}/{eq.key}", actual, expected)
 
 
 @rule(
@@ -189,24 +169,17 @@ def fiscal_funds(ctx: AuditContext) -> Iterator[Check]:
 def general_budget_basic(ctx: AuditContext) -> Iterator[Check]:
     """The general-budget table's 基本支出 (合计) equals 人员经费合计 + 公用经费合计 of the
     basic-expenditure detail. Catches a detail table that does not cover the basic spending."""
-    rule_id, g, d = "cross.general_budget_basic", "general_budget_expenditure", "basic_expenditure_detail"
-    why = missing_tables(ctx, g, d)
-    if why:
-        yield skipped(rule_id, f"{g}~{d}", why)
-        return
-    total = ctx.total_row(g)
-    p = ctx.find(d, contains="人员经费合计")
-    q = ctx.find(d, contains="公用经费合计")
-    if total is None or p is None or q is None or not ctx.printed(g, "basic"):
-        yield skipped(rule_id, f"{g}~{d}", "未找到基本支出合计或人员经费、公用经费合计")
-        return
-    yield ctx.sum_check(
-        rule_id,
-        f"{g}~{d}/basic",
-        (g, total, "basic"),
-        [(d, p, "amount"), (d, q, "amount")],
-        "基本支出明细表人员经费合计与公用经费合计之和",
-    )
+    for s in cross_identities("general_budget_basic", CrossSum):
+        g, d = s.total.table, s.parts[0].table
+        why = ctx.missing_tables(g, d)
+        if why:
+            yield ctx.skip(f"{g}~{d}", why)
+            continue
+        total, parts = ctx.locate(s.total), _refs(ctx, s.parts)
+        if total is None or len(parts) < len(s.parts) or not ctx.printed(g, s.total.column):
+            yield ctx.skip(f"{g}~{d}", "未找到基本支出合计或人员经费、公用经费合计")
+            continue
+        yield ctx.sum_check(f"{g}~{d}/{s.key}", total, parts, s.what)
 
 
 @rule(
@@ -218,30 +191,21 @@ def general_budget_within_expenditure(ctx: AuditContext) -> Iterator[Check]:
     """For every 科目 code and for 合计, 基本支出 and 项目支出: the general-budget figure is at most the
     expenditure-table figure (appropriations are a subset of all funds). Catches a general-budget row
     that exceeds the department's whole spending on that 科目."""
-    rule_id, g, e = "cross.general_budget_within_expenditure", "general_budget_expenditure", "expenditure"
-    why = missing_tables(ctx, g, e)
-    if why:
-        yield skipped(rule_id, f"{g}~{e}", why)
-        return
-    by_code = {c: i for i, c in ctx.coded_rows(e)}
-    for i, code in ctx.coded_rows(g):
-        k = by_code.get(code)
-        if k is None:
-            yield skipped(rule_id, f"{g}~{e}/{code}", f"支出决算表未列示科目{code}")
+    for identity in cross_identities("general_budget_within_expenditure", CodesAtMost):
+        g, e = identity.part_table, identity.whole_table
+        why = ctx.missing_tables(g, e)
+        if why:
+            yield ctx.skip(f"{g}~{e}", why)
             continue
-        for col in ("total", "basic", "project"):
-            if ctx.printed(g, col) and ctx.printed(e, col):
-                yield ctx.at_most_check(
-                    rule_id, f"{g}~{e}/{code}/{col}", (g, i, col), (e, k, col), "财政拨款是全部资金的一部分"
-                )
-
-
-THREE_PUBLIC_ITEMS = (
-    ("30212", "actual_abroad", "因公出国（境）费"),
-    ("30217", "actual_reception", "公务接待费"),
-    ("30231", "actual_vehicle_operation", "公务用车运行维护费"),
-    ("31013", "actual_vehicle_purchase", "公务用车购置费"),
-)
+        by_code = {c: i for i, c in ctx.coded_rows(e)}
+        for i, code in ctx.coded_rows(g):
+            k = by_code.get(code)
+            if k is None:
+                yield ctx.skip(f"{g}~{e}/{code}", f"{ctx.title(e)}未列示科目{code}")
+                continue
+            for col in identity.columns:
+                if ctx.printed(g, col) and ctx.printed(e, col):
+                    yield ctx.at_most_check(f"{g}~{e}/{code}/{col}", (g, i, col), (e, k, col), identity.because)
 
 
 @rule(
@@ -253,21 +217,19 @@ def three_public_basic_detail(ctx: AuditContext) -> Iterator[Check]:
     """The basic-detail items 30212 因公出国(境)费用, 30217 公务接待费, 30231 公务用车运行维护费 and
     31013 公务用车购置 are at most the 三公 table's 决算数 for the same item (that table covers basic
     and project spending). Catches 三公 spending left out of the 三公 table."""
-    rule_id, d, t = "cross.three_public_basic_detail", "basic_expenditure_detail", "three_public"
-    why = missing_tables(ctx, d, t)
+    identities = cross_identities("three_public_basic_detail", AtMost)
+    d, t = identities[0].part.table, identities[0].whole.table
+    why = ctx.missing_tables(d, t)
     if why:
-        yield skipped(rule_id, f"{d}~{t}", why)
+        yield ctx.skip(f"{d}~{t}", why)
         return
-    row = 0 if ctx.rows(t) else None
-    for code, col, label in THREE_PUBLIC_ITEMS:
-        i = ctx.find(d, code=code)
-        if i is None:
+    for item in identities:
+        part = ctx.locate(item.part)
+        if part is None:
             continue
-        if row is None or not ctx.printed(t, col):
-            value = ctx.value((d, i, "amount"))
-            if value:
-                yield skipped(rule_id, f"{d}~{t}/{code}", f"“三公”表无数据行，无法核对{label}")
+        whole = ctx.locate(item.whole)
+        if whole is None or not ctx.printed(t, item.whole.column):
+            if ctx.value(part):
+                yield ctx.skip(f"{d}~{t}/{item.key}", f"“三公”表无数据行，无法核对{item.label}")
             continue
-        yield ctx.at_most_check(
-            rule_id, f"{d}~{t}/{code}", (d, i, "amount"), (t, row, col), "“三公”经费决算数包括基本支出和项目支出"
-        )
+        yield ctx.at_most_check(f"{d}~{t}/{item.key}", part, whole, item.because)

@@ -6,10 +6,11 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
-from auditlib.model.findings import Check, Evidence, Finding
+from auditlib.model.findings import Check, Evidence
 from auditlib.profiles.final_accounts import TABLES
 from auditlib.reading.pipeline import DEPARTMENT_LINE as _DEPT_LINE
-from auditlib.rules.context import AuditContext, skipped
+from auditlib.rules.context import AuditContext
+from auditlib.rules.narrative import facts
 from auditlib.rules.registry import rule
 
 
@@ -22,43 +23,22 @@ def unit_consistent(ctx: AuditContext) -> Iterator[Check]:
     """Every table states its unit (单位：万元 or 元) and all tables use the same one. A table whose
     unit differs from the others is an error: its figures would be read 10,000 times too large or
     small."""
-    rule_id = "form.unit_consistent"
     units = ctx.report.units
     if not ctx.tables:
-        yield skipped(rule_id, "units", "未找到报表")
+        yield ctx.skip("units", "未找到报表")
         return
     common = Counter(units.values()).most_common(1)[0][0] if units else None
     for tid, table in ctx.tables.items():
         page = table.pages[0] if table.pages else None
         if tid not in units:
             message = f"“{TABLES[tid].title}”未注明金额单位。"
-            yield Check(
-                rule_id,
-                tid,
-                "failed",
-                "error",
-                finding=Finding(rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, "")]),
-            )
+            yield ctx.fail(tid, "error", message, tables=[tid], evidence=[Evidence(page, tid, None, None, None, "")])
         elif units[tid] != common:
             line = next((ln for ln in table.header_lines if "单位" in ln), "")
             message = f"“{TABLES[tid].title}”金额单位为“{units[tid]}”，其余各表为“{common}”。"
-            yield Check(
-                rule_id,
-                tid,
-                "failed",
-                "error",
-                finding=Finding(
-                    rule_id,
-                    "error",
-                    message,
-                    [tid],
-                    expected=None,
-                    actual=None,
-                    evidence=[Evidence(page, tid, None, None, None, line)],
-                ),
-            )
+            yield ctx.fail(tid, "error", message, tables=[tid], evidence=[Evidence(page, tid, None, None, None, line)])
         else:
-            yield Check(rule_id, tid, "passed")
+            yield ctx.passed(tid)
 
 
 @rule(
@@ -69,10 +49,9 @@ def unit_consistent(ctx: AuditContext) -> Iterator[Check]:
 def department_name(ctx: AuditContext) -> Iterator[Check]:
     """The department named in each table's header (部门：…) is the report's department (from the
     cover). Catches tables pasted from another department's report."""
-    rule_id = "form.department_name"
     dept = ctx.report.department
     if not dept:
-        yield skipped(rule_id, "department", "未能从封面读取部门名称")
+        yield ctx.skip("department", "未能从封面读取部门名称")
         return
     for tid, table in ctx.tables.items():
         names = []
@@ -81,21 +60,15 @@ def department_name(ctx: AuditContext) -> Iterator[Check]:
             if m:
                 names.append(re.split(r"\s|公开|单位[:：]", m.group(1))[0])
         if not names:
-            yield skipped(rule_id, tid, "表头未列示部门名称")
+            yield ctx.skip(tid, "表头未列示部门名称")
             continue
         name = names[-1]
         if name == dept:
-            yield Check(rule_id, tid, "passed")
+            yield ctx.passed(tid)
             continue
         page = table.pages[0] if table.pages else None
         message = f"“{TABLES[tid].title}”表头部门为“{name}”，与报告部门“{dept}”不一致。"
-        yield Check(
-            rule_id,
-            tid,
-            "failed",
-            "error",
-            finding=Finding(rule_id, "error", message, [tid], evidence=[Evidence(page, tid, None, None, None, name)]),
-        )
+        yield ctx.fail(tid, "error", message, tables=[tid], evidence=[Evidence(page, tid, None, None, None, name)])
 
 
 _YEAR_HEADING = re.compile(r"(20\d{2})\s*年度?\s*(?:部门)?决算")
@@ -109,10 +82,9 @@ _YEAR_HEADING = re.compile(r"(20\d{2})\s*年度?\s*(?:部门)?决算")
 def year_consistent(ctx: AuditContext) -> Iterator[Check]:
     """Every heading or table header that names a final-accounts year (…2023年度部门决算…) names the
     report's year. Catches a heading left over from last year's report."""
-    rule_id = "form.year_consistent"
     year = ctx.report.year
     if not year:
-        yield skipped(rule_id, "year", "未能从封面读取年度")
+        yield ctx.skip("year", "未能从封面读取年度")
         return
     places: list[tuple[str, int | None, str]] = []
     for section in ctx.report.sections:
@@ -129,27 +101,21 @@ def year_consistent(ctx: AuditContext) -> Iterator[Check]:
             found = int(m.group(1))
             subject = f"{where}/{text[:30]}"
             if found == year:
-                yield Check(rule_id, subject, "passed")
+                yield ctx.passed(subject)
                 continue
             message = f"标题“{text.strip()}”的年度为{found}，与报告年度{year}不一致。"
             tables = [where] if where in TABLES else []
-            yield Check(
-                rule_id,
+            yield ctx.fail(
                 subject,
-                "failed",
                 "error",
-                finding=Finding(
-                    rule_id,
-                    "error",
-                    message,
-                    tables,
-                    expected=str(year),
-                    actual=str(found),
-                    evidence=[Evidence(page, where if where in TABLES else None, None, None, None, text.strip())],
-                ),
+                message,
+                tables=tables,
+                expected=str(year),
+                actual=str(found),
+                evidence=[Evidence(page, where if where in TABLES else None, None, None, None, text.strip())],
             )
     if not seen:
-        yield skipped(rule_id, "year", "标题中未出现决算年度")
+        yield ctx.skip("year", "标题中未出现决算年度")
 
 
 @rule(
@@ -161,9 +127,6 @@ def placeholder(ctx: AuditContext) -> Iterator[Check]:
     """No template placeholder (XX, ××, XXX) is left where a figure or a name should be, in the
     narrative or in a table cell. A leftover placeholder is a warning: the figure it stands for is
     simply not disclosed."""
-    from auditlib.rules.narrative import facts
-
-    rule_id = "form.placeholder"
     found = False
     for fact in facts(ctx):
         if fact.kind != "placeholder":
@@ -171,18 +134,12 @@ def placeholder(ctx: AuditContext) -> Iterator[Check]:
         found = True
         text = fact.words.get("text", fact.span.text)
         message = f"情况说明第{fact.span.page}页“{text[:60]}”含占位符，数字或名称未填写。"
-        yield Check(
-            rule_id,
+        yield ctx.fail(
             f"p{fact.span.page}/{fact.span.start}",
-            "failed",
             "warning",
-            finding=Finding(
-                rule_id,
-                "warning",
-                message,
-                [],
-                evidence=[Evidence(fact.span.page or None, None, None, None, None, text)],
-            ),
+            message,
+            tables=[],
+            evidence=[Evidence(fact.span.page or None, None, None, None, None, text)],
         )
     for tid, table in ctx.tables.items():
         for problem in table.problems:
@@ -190,17 +147,15 @@ def placeholder(ctx: AuditContext) -> Iterator[Check]:
                 found = True
                 message = f"“{TABLES[tid].title}”单元格含占位符：{problem}。"
                 page = table.pages[0] if table.pages else None
-                yield Check(
-                    rule_id,
+                yield ctx.fail(
                     f"{tid}/{problem[:30]}",
-                    "failed",
                     "warning",
-                    finding=Finding(
-                        rule_id, "warning", message, [tid], evidence=[Evidence(page, tid, None, None, None, problem)]
-                    ),
+                    message,
+                    tables=[tid],
+                    evidence=[Evidence(page, tid, None, None, None, problem)],
                 )
     if not found:
-        yield Check(rule_id, "document", "passed")
+        yield ctx.passed("document")
 
 
 @rule(
@@ -211,30 +166,19 @@ def placeholder(ctx: AuditContext) -> Iterator[Check]:
 def percent_sign(ctx: AuditContext) -> Iterator[Check]:
     """Every share or rate in the narrative carries its % sign (占76.23 is a typo that leaves the
     reader guessing the unit). Missing signs are warnings."""
-    from auditlib.rules.narrative import facts
-
-    rule_id = "form.percent_sign"
     found = False
     for fact in facts(ctx):
         for key, q in fact.values.items():
             if q.missing_percent:
                 found = True
                 message = f"情况说明第{fact.span.page}页“{fact.span.text[:60]}”中“{q.text}”缺少百分号。"
-                yield Check(
-                    rule_id,
+                yield ctx.fail(
                     f"p{fact.span.page}/{fact.span.start}/{key}",
-                    "failed",
                     "warning",
-                    finding=Finding(
-                        rule_id,
-                        "warning",
-                        message,
-                        [],
-                        None,
-                        q.text,
-                        None,
-                        [Evidence(fact.span.page or None, None, fact.subject, key, None, fact.span.text)],
-                    ),
+                    message,
+                    tables=[],
+                    actual=q.text,
+                    evidence=[Evidence(fact.span.page or None, None, fact.subject, key, None, fact.span.text)],
                 )
     if not found:
-        yield Check(rule_id, "document", "passed")
+        yield ctx.passed("document")

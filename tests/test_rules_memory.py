@@ -1,0 +1,436 @@
+"""Rules on in-memory reports: one passing and one failing case per rule, no PDF (milliseconds).
+
+Each case builds a Report from a few small tables (Decimal amounts, cells with made-up
+provenance), runs one rule as the engine does, and checks the rule id, severity, subject and the
+figures of what it found. The PDF round-trips (test_rules.py, test_audit_seed.py) remain the proof
+that the reader and the rules meet; these pin the rules themselves.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from auditlib.model.findings import Check
+from auditlib.model.report import Report, Section
+from auditlib.model.tables import CanonicalTable, CellSource
+from auditlib.profiles.final_accounts import TABLE_IDS, csv_columns
+from auditlib.profiles.identities import (
+    CROSS_IDENTITIES,
+    IDENTITIES,
+    AtMost,
+    ByClass,
+    ClassSum,
+    CodesAtMost,
+    CrossEqual,
+    CrossSum,
+    First,
+    FundRoll,
+    GroupTotal,
+    NamedSum,
+    Place,
+    RowSum,
+)
+from auditlib.rules import INTERNAL_SUBJECT, RULES, audit
+from auditlib.rules.context import AuditContext
+
+Rows = list[dict[str, str]]
+
+# ---------------------------------------------------------------- building reports
+
+
+def table(tid: str, rows: Rows, page: int = 1) -> CanonicalTable:
+    """A canonical table from text rows ("12.30" -> Decimal, "" -> blank); each cell gets a made-up box."""
+    columns = csv_columns(tid)
+    data: list[dict[str, object]] = []
+    cells: list[dict[str, CellSource]] = []
+    for r, text_row in enumerate(rows):
+        row: dict[str, object] = {c: None for c in columns}
+        cell: dict[str, CellSource] = {}
+        for k, (col, text) in enumerate(text_row.items()):
+            assert col in columns, f"{tid} has no column {col}"
+            amount = col not in ("code", "name", "panel", "line_no")
+            row[col] = (Decimal(text) if text else None) if amount else text
+            cell[col] = CellSource(page, (10.0 * k, 700.0 - 20 * r, 10.0 * k + 9, 715.0 - 20 * r), text)
+        data.append(row)
+        cells.append(cell)
+    return CanonicalTable(tid, columns, data, cells, pages=[page])
+
+
+def report(*tables: CanonicalTable, texts: Mapping[str, str] | None = None, units: str = "万元") -> Report:
+    """A Report of these tables (and narrative sections: title -> text, all on page 9)."""
+    sections = [Section(title, [9], text) for title, text in (texts or {}).items()]
+    return Report(
+        path=Path("memory.pdf"),
+        sha256="0" * 64,
+        page_count=9,
+        department="示例部门",
+        year=2023,
+        units={t.id: units for t in tables},
+        tables={t.id: t for t in tables},
+        tables_found={t.id: t.pages for t in tables},
+        sections=sections,
+        page_texts=[""] * 8 + ["\n".join(s.text for s in sections)],
+    )
+
+
+def run(rule_id: str, rep: Report) -> list[Check]:
+    """The checks of one rule, run as the engine runs it (the context carries the rule's id)."""
+    ctx = AuditContext(rep)
+    ctx.rule_id = rule_id
+    return list(RULES[rule_id].func(ctx))
+
+
+def only(checks: list[Check], subject: str) -> Check:
+    found = [c for c in checks if c.subject == subject]
+    assert len(found) == 1, f"{subject}: {[(c.subject, c.outcome, c.reason) for c in checks]}"
+    return found[0]
+
+
+# ---------------------------------------------------------------- the tables of the cases
+
+
+def income(total: str = "10.00", business: str = "3.00") -> CanonicalTable:
+    return table(
+        "income",
+        [
+            {"name": "合计", "total": total, "fiscal_appropriation": "7.00", "business": business},
+            {
+                "code": "201",
+                "name": "一般公共服务支出",
+                "total": "10.00",
+                "fiscal_appropriation": "7.00",
+                "business": "3.00",
+            },
+        ],
+    )
+
+
+def expenditure(item: str = "4.00") -> CanonicalTable:
+    return table(
+        "expenditure",
+        [
+            {"name": "合计", "total": "10.00", "basic": "10.00"},
+            {"code": "201", "name": "一般公共服务支出", "total": "10.00", "basic": "10.00"},
+            {"code": "20101", "name": "人大事务", "total": "6.00", "basic": "6.00"},
+            {"code": "20102", "name": "政协事务", "total": item, "basic": item},
+        ],
+    )
+
+
+def general_budget(total: str = "10.00", basic: str = "10.00") -> CanonicalTable:
+    return table(
+        "general_budget_expenditure",
+        [
+            {"name": "合计", "total": total, "basic": basic, "project": "0.00"},
+            {"code": "201", "name": "一般公共服务支出", "total": total, "basic": basic, "project": "0.00"},
+        ],
+    )
+
+
+def detail(public_footer: str = "5.00", reception: str = "0.30") -> CanonicalTable:
+    return table(
+        "basic_expenditure_detail",
+        [
+            {"code": "301", "name": "工资福利支出", "amount": "5.00"},
+            {"code": "30101", "name": "基本工资", "amount": "3.00"},
+            {"code": "30102", "name": "津贴补贴", "amount": "2.00"},
+            {"code": "302", "name": "商品和服务支出", "amount": "5.00"},
+            {"code": "30201", "name": "办公费", "amount": "4.70"},
+            {"code": "30217", "name": "公务接待费", "amount": reception},
+            {"name": "人员经费合计", "amount": "5.00"},
+            {"name": "公用经费合计", "amount": public_footer},
+        ],
+    )
+
+
+def three_public(actual_total: str = "6.00", reception: str = "2.00") -> CanonicalTable:
+    figures = {"total": "6.00", "abroad": "1.00", "vehicle_subtotal": "3.00", "reception": "2.00"}
+    figures |= {"vehicle_purchase": "1.00", "vehicle_operation": "2.00"}
+    row = {f"{stage}_{item}": v for stage in ("budget", "actual") for item, v in figures.items()}
+    row |= {"actual_total": actual_total, "actual_reception": reception}
+    return table("three_public", [row])
+
+
+def government_fund(closing: str = "2.00") -> CanonicalTable:
+    return table(
+        "government_fund",
+        [
+            {
+                "name": "合计",
+                "opening_balance": "1.00",
+                "income": "5.00",
+                "expenditure_total": "4.00",
+                "expenditure_basic": "4.00",
+                "expenditure_project": "0.00",
+                "closing_balance": closing,
+            }
+        ],
+    )
+
+
+def summary(business: str = "3.00", income_total: str = "10.00") -> CanonicalTable:
+    lines = [
+        ("income", "一、一般公共预算财政拨款收入", "7.00"),
+        ("income", "二、事业收入", business),
+        ("income", "本年收入合计", income_total),
+        ("income", "年初结转和结余", "1.00"),
+        ("income", "总计", "11.00"),
+        ("expenditure", "一、一般公共服务支出", "10.00"),
+        ("expenditure", "本年支出合计", "10.00"),
+        ("expenditure", "年末结转和结余", "1.00"),
+        ("expenditure", "总计", "11.00"),
+    ]
+    rows = [{"name": name, "panel": panel, "amount": amount} for panel, name, amount in lines]
+    return table("income_expenditure_summary", rows)
+
+
+def fiscal_summary(fund_spent: str = "4.00") -> CanonicalTable:
+    rows = [
+        {"name": "本年收入合计", "panel": "income", "amount": "11.00"},
+        {"name": "本年支出合计", "panel": "expenditure", "total": "14.00", "general_budget": "10.00"},
+    ]
+    rows[1]["government_fund"] = fund_spent
+    return table("fiscal_summary", rows)
+
+
+# ---------------------------------------------------------------- one passing and one failing case per rule
+
+Build = Callable[[], Report]
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    rule_id: str
+    subject: str
+    passing: Build
+    failing: Build
+    severity: str
+    expected: str | None
+    actual: str | None
+    message: tuple[str, ...] = ()
+
+
+CASES = [
+    Case(
+        "table.row_identity",
+        "income/合计/0",
+        lambda: report(income()),
+        lambda: report(income(total="11.00")),
+        "error",
+        "10.00",
+        "11.00",
+        ("收入决算表“合计”行合计为11.00万元", "各分项之和为10.00万元", "差额1.00万元", "超出尾数误差范围"),
+    ),
+    Case(
+        "table.code_hierarchy",
+        "expenditure/201/total",
+        lambda: report(expenditure()),
+        lambda: report(expenditure(item="5.00")),
+        "error",
+        "11.00",
+        "10.00",
+        ("下级科目之和为11.00万元",),
+    ),
+    Case(
+        "table.three_public",
+        "three_public/0/actual/total",
+        lambda: report(three_public()),
+        lambda: report(three_public(actual_total="6.01")),
+        "info",
+        "6.00",
+        "6.01",
+        ("因公出国（境）费、公务用车购置及运行维护费、公务接待费之和为6.00万元", "在尾数误差范围内"),
+    ),
+    Case(
+        "table.basic_detail",
+        "basic_expenditure_detail/公用经费合计",
+        lambda: report(detail()),
+        lambda: report(detail(public_footer="6.00")),
+        "error",
+        "5.00",
+        "6.00",
+        ("公用经费各类科目之和为5.00万元",),
+    ),
+    Case(
+        "table.fund_balance",
+        "government_fund/合计/0",
+        lambda: report(government_fund()),
+        lambda: report(government_fund(closing="3.00")),
+        "error",
+        "2.00",
+        "3.00",
+        ("年末结转和结余为3.00万元，按年初＋本年收入－本年支出计算为2.00万元",),
+    ),
+    Case(
+        "table.summary_balance",
+        "income_expenditure_summary/income/本年收入合计",
+        lambda: report(summary()),
+        lambda: report(summary(income_total="10.50")),
+        "error",
+        "10.00",
+        "10.50",
+        ("各项收入之和为10.00万元",),
+    ),
+    Case(
+        "cross.summary_income",
+        "income_expenditure_summary~income/business",
+        lambda: report(summary(), income()),
+        lambda: report(summary(business="4.00"), income()),
+        "error",
+        "3.00",
+        "4.00",
+        ("收入决算表“合计”行事业收入为3.00万元，而收入支出决算总表“二、事业收入”行金额为4.00万元",),
+    ),
+    Case(
+        "cross.fiscal_funds",
+        "fiscal_summary~government_fund/本年支出合计",
+        lambda: report(fiscal_summary(), government_fund()),
+        lambda: report(fiscal_summary(fund_spent="5.00"), government_fund()),
+        "error",
+        "4.00",
+        "5.00",
+        ("两处不一致，差额1.00万元",),
+    ),
+    Case(
+        "cross.general_budget_basic",
+        "general_budget_expenditure~basic_expenditure_detail/basic",
+        lambda: report(general_budget(), detail()),
+        lambda: report(general_budget(basic="11.00"), detail()),
+        "error",
+        "10.00",
+        "11.00",
+        ("基本支出明细表人员经费合计与公用经费合计之和为10.00万元",),
+    ),
+    Case(
+        "cross.general_budget_within_expenditure",
+        "general_budget_expenditure~expenditure/201/total",
+        lambda: report(general_budget(), expenditure()),
+        lambda: report(general_budget(total="12.00"), expenditure()),
+        "error",
+        "10.00",
+        "12.00",
+        ("（财政拨款是全部资金的一部分），超出2.00万元",),
+    ),
+    Case(
+        "cross.three_public_basic_detail",
+        "basic_expenditure_detail~three_public/30217",
+        lambda: report(detail(), three_public()),
+        lambda: report(detail(reception="2.50"), three_public()),
+        "error",
+        "2.00",
+        "2.50",
+        ("“公务接待费(30217)”行金额为2.50万元，大于财政拨款“三公”经费支出决算表", "公务接待费2.00万元"),
+    ),
+    Case(
+        "narrative.basic_split",
+        "p9/split/基本支出/0/sum",
+        lambda: report(texts={"（二）基本支出": "基本支出481.74万元，其中：人员经费407.42万元，公用经费74.32万元。"}),
+        lambda: report(texts={"（二）基本支出": "基本支出481.74万元，其中：人员经费407.42万元，公用经费75.32万元。"}),
+        "error",
+        "482.74",
+        "481.74",
+        ("人员经费407.42万元与公用经费75.32万元之和为482.74",),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.rule_id for c in CASES])
+def test_rule_passes_on_consistent_tables(case: Case):
+    check = only(run(case.rule_id, case.passing()), case.subject)
+    assert (check.rule_id, check.outcome, check.finding) == (case.rule_id, "passed", None)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.rule_id for c in CASES])
+def test_rule_fails_with_its_id_severity_and_figures(case: Case):
+    check = only(run(case.rule_id, case.failing()), case.subject)
+    assert (check.rule_id, check.outcome, check.severity) == (case.rule_id, "failed", case.severity)
+    finding = check.finding
+    assert finding is not None and finding.rule_id == case.rule_id and finding.severity == case.severity
+    assert (finding.expected, finding.actual) == (case.expected, case.actual)
+    for fragment in case.message:
+        assert fragment in finding.message, finding.message
+    assert finding.evidence, "a finding cites where it was found"
+
+
+def test_a_missing_table_is_skipped_with_its_title():
+    checks = run("table.fund_balance", report(government_fund()))
+    skipped = only(checks, "state_capital")
+    assert (skipped.outcome, skipped.reason) == ("skipped", "缺少国有资本经营预算财政拨款支出决算表")
+
+
+def test_vehicle_count_that_does_not_add_up():
+    rep = report(texts={"国有资产占用情况": "本单位共有车辆3辆，其中：一般公务用车1辆、执法执勤用车1辆。"})
+    [check] = run("narrative.vehicles", rep)
+    assert (check.rule_id, check.outcome, check.severity) == ("narrative.vehicles", "failed", "error")
+    assert check.finding is not None and (check.finding.expected, check.finding.actual) == ("2", "3")
+
+
+def test_missing_table_is_a_completeness_error():
+    rep = report(*(table(t, []) for t in TABLE_IDS if t != "three_public"))
+    checks = run("completeness.tables_present", rep)
+    assert {c.subject for c in checks if c.outcome == "passed"} == set(TABLE_IDS) - {"three_public"}
+    failed = only(checks, "three_public")
+    assert (failed.outcome, failed.severity) == ("failed", "error")
+    assert failed.finding is not None and "财政拨款“三公”经费支出决算表" in failed.finding.message
+
+
+def _columns(identity: object) -> tuple[str, ...]:
+    """The columns a within-table identity adds up."""
+    match identity:
+        case RowSum(total=total, parts=parts) | NamedSum(total=total, parts=parts):
+            return (total, *parts)
+        case ClassSum(column=column) | GroupTotal(column=column):
+            return (column,)
+        case FundRoll():
+            return identity.columns
+    return ()
+
+
+def _places(identity: object) -> list[Place]:
+    match identity:
+        case CrossEqual(actual=a, expected=e):
+            return [a, e]
+        case CrossSum(total=t, parts=parts):
+            return [t, *parts]
+        case AtMost(part=p, whole=w):
+            return [p, w]
+        case ByClass():
+            return [First(identity.summary, identity.summary_column), First(identity.table, identity.table_column)]
+        case CodesAtMost():
+            tables = (identity.part_table, identity.whole_table)
+            return [First(t, c) for t in tables for c in identity.columns]
+    return []
+
+
+def test_declared_identities_name_real_tables_columns_and_rules():
+    """Every column a declaration adds up is a canonical column of its table, and each cross relation
+    is a registered rule (a typo in the declarations would silently check nothing)."""
+    assert set(IDENTITIES) == set(TABLE_IDS)
+    for tid, identities in IDENTITIES.items():
+        for identity in identities:
+            assert set(_columns(identity)) <= set(csv_columns(tid)), (tid, identity)
+    for identity in CROSS_IDENTITIES:
+        assert f"cross.{identity.relation}" in RULES, identity
+        for place in _places(identity):
+            assert place.column in csv_columns(place.table), (place, identity)
+
+
+def test_a_rule_that_raises_is_internal_and_the_others_still_run(monkeypatch):
+    def broken(ctx: AuditContext):
+        yield ctx.passed("first")
+        raise ZeroDivisionError("boom")
+
+    rule = RULES["table.row_identity"]
+    monkeypatch.setitem(RULES, rule.id, dataclasses.replace(rule, func=broken))
+    result = audit(report(income(total="11.00"), expenditure(item="5.00")))
+    mine = [c for c in result.checks if c.rule_id == "table.row_identity"]
+    assert [(c.subject, c.outcome) for c in mine] == [("first", "passed"), (INTERNAL_SUBJECT, "internal")]
+    assert mine[-1].reason == "ZeroDivisionError: boom"
+    assert "ZeroDivisionError" in result.tracebacks["table.row_identity"]
+    assert {c.rule_id for c in result.checks} == set(RULES)
+    assert any(f.rule_id == "table.code_hierarchy" for f in result.findings)
