@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
 
 from auditlib.model.findings import Check, Evidence, diff, fmt, fmt_pct
 from auditlib.model.money import compare_ratio, compare_sum, parse_amount, recompute_percent
+from auditlib.model.report import AttachmentRow
 from auditlib.rules.context import AuditContext
 from auditlib.rules.registry import rule
-
-#: One row of a self-evaluation table as ``auditlib.reading.attachments`` reads it (texts and its page).
-AttachmentRow = dict[str, Any]
 
 
 def _num(text: str) -> Decimal | None:

@@ -12,8 +12,12 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from auditlib.model.findings import Check
+
+if TYPE_CHECKING:
+    from auditlib.rules.context import AuditContext
 
 FAMILIES = {
     "table": "表内平衡 (within a table)",
@@ -24,6 +28,9 @@ FAMILIES = {
     "form": "格式与一致性 (form)",
 }
 
+#: A rule: the audit context in, the checks of every subject it applied to out.
+RuleFunc = Callable[["AuditContext"], Iterator[Check]]
+
 RULES_VERSION = "2"
 
 
@@ -32,7 +39,7 @@ class Rule:
     id: str
     title: str
     example: str
-    func: Callable[..., Iterator[Check]]
+    func: RuleFunc
 
     @property
     def family(self) -> str:
@@ -46,14 +53,12 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(
-    rule_id: str, title: str, example: str
-) -> Callable[[Callable[..., Iterator[Check]]], Callable[..., Iterator[Check]]]:
+def rule(rule_id: str, title: str, example: str) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule function ``f(ctx) -> Iterator[Check]`` under a stable id."""
     if rule_id.split(".", 1)[0] not in FAMILIES:
         raise ValueError(f"rule id {rule_id!r} must start with a family: {sorted(FAMILIES)}")
 
-    def register(func: Callable[..., Iterator[Check]]) -> Callable[..., Iterator[Check]]:
+    def register(func: RuleFunc) -> RuleFunc:
         if rule_id in RULES:
             raise ValueError(f"duplicate rule id {rule_id}")
         if not func.__doc__:
