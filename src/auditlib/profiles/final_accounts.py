@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from auditlib.profiles.load import load_variants
 from auditlib.profiles.model import (
+    AttachmentVocabulary,
     Column,
     CoverPatterns,
     HeaderVocabulary,
@@ -233,6 +234,27 @@ COVER = CoverPatterns(
     department_suffix=r"(局|委员会|中心|办公室|办事处|院|馆|所|站|队|委|厅|部)$",
     title_prefix_end=r"(年度|年|局|委|中心|办|院|馆|会|部|署|站|所|处|室|队|厅|府)$",
     title_numbering=(r"^[一二三四五六七八九十]+、", r"^(附表|表)\d+[-－]?\d*[:：]?"),
+)
+
+ATTACHMENTS = AttachmentVocabulary(
+    title=r"绩效自评(价)?表$",
+    title_word="自评表",
+    numbering=r"^[一二三四五六七八九十]+、",
+    whole=r"整体|部门整体",
+    totals=r"(基本|项目)支出总额",
+    unit_suffix=r"万?元$",
+    project=r"^项目名称$",
+    budget=r"预算数",
+    actual=r"执行数",
+    rate=r"执行率",
+    budget_group="预算执行",
+    indicator="三级指标",
+    target=r"目标值|指标值",
+    levels=(r"^一级指标$", r"^二级指标$", r"^三级指标$"),
+    achieved=r"实际完成值|实际值|完成值",
+    goal=r"^(年度)?(绩效)?目标\d*|^年度绩效目标",
+    closing=r"偏差|改进措施|备注",
+    last_pages=6,
 )
 
 #: The producers' layouts (``profiles/variants/*.yaml``), by name.

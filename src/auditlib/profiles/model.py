@@ -152,6 +152,38 @@ class HeaderVocabulary:
 
 
 @dataclass(frozen=True)
+class AttachmentVocabulary:
+    """Words of the performance self-evaluation attachments (绩效自评表).
+
+    ``title`` finds an attachment's first page (``whole`` tells the department's
+    own from a project's); the rest recognise the rows of the form: the
+    支出总额 cells, the project line, the budget block's header (预算数, 执行数,
+    执行率), the indicator block's header (三级指标, 目标值 …), goal lines and
+    the closing rows that end a block.
+    """
+
+    title: str
+    title_word: str
+    numbering: str
+    whole: str
+    totals: str
+    unit_suffix: str
+    project: str
+    budget: str
+    actual: str
+    rate: str
+    budget_group: str
+    indicator: str
+    target: str
+    levels: tuple[str, str, str]
+    achieved: str
+    goal: str
+    closing: str
+    #: The last attachment runs over at most this many pages.
+    last_pages: int
+
+
+@dataclass(frozen=True)
 class PagePlan:
     """Where a table may continue: up to ``continuation_pages`` pages after its title page,
     each drawing at least ``min_rulings`` ruling lines; a title counts as a table's title only

@@ -223,6 +223,36 @@ def _clean_read_text(
                     row[key] = clean_text(value)
 
 
+def _canonical_tables(
+    grids: dict[str, list[RawTable]],
+    header_lines: dict[str, list[str]],
+    footer_lines: dict[str, list[str]],
+    notes: list[str],
+) -> tuple[dict[str, CanonicalTable], dict[str, str], dict[str, str]]:
+    """Each table read by its reader, with the lines around it; (tables, unit per table,
+    department per table header). Unreadable cells and corrected cells are added to ``notes``."""
+    tables: dict[str, CanonicalTable] = {}
+    units: dict[str, str] = {}
+    dept_lines: dict[str, str] = {}
+    for tid in TABLE_IDS:
+        if tid not in grids:
+            continue
+        tables[tid] = normalise(tid, grids[tid])
+        tables[tid].header_lines = header_lines.get(tid, [])
+        tables[tid].footer_lines = footer_lines.get(tid, [])
+        unit, dept = unit_and_department(header_lines.get(tid, []))
+        if unit:
+            units[tid] = unit
+        if dept:
+            dept_lines[tid] = dept
+        for problem in tables[tid].problems:
+            notes.append(f"{TABLES[tid].title}：{problem}")
+        corrected = sum(g.corrected_cells for g in grids[tid])
+        if corrected:
+            notes.append(f"{TABLES[tid].title}：{corrected}个单元格的文字按PDFium字符位置校正（Camelot读取位置有误）")
+    return tables, units, dept_lines
+
+
 def read_report(
     pdf: str | Path,
     password: str | None = None,
@@ -264,25 +294,7 @@ def read_report(
         doc.close()
     _clean_read_text(grids, header_lines, footer_lines, attachments)
     attachment_page_set = {int(r["page"]) for _h, rows in attachments.values() for r in rows}
-    tables: dict[str, CanonicalTable] = {}
-    units: dict[str, str] = {}
-    dept_lines: dict[str, str] = {}
-    for tid in TABLE_IDS:
-        if tid not in grids:
-            continue
-        tables[tid] = normalise(tid, grids[tid])
-        tables[tid].header_lines = header_lines.get(tid, [])
-        tables[tid].footer_lines = footer_lines.get(tid, [])
-        unit, dept = unit_and_department(header_lines.get(tid, []))
-        if unit:
-            units[tid] = unit
-        if dept:
-            dept_lines[tid] = dept
-        for problem in tables[tid].problems:
-            notes.append(f"{TABLES[tid].title}：{problem}")
-        corrected = sum(g.corrected_cells for g in grids[tid])
-        if corrected:
-            notes.append(f"{TABLES[tid].title}：{corrected}个单元格的文字按PDFium字符位置校正（Camelot读取位置有误）")
+    tables, units, dept_lines = _canonical_tables(grids, header_lines, footer_lines, notes)
     deadline.check()
     department, year = department_and_year(text.pages)
     if department is None and dept_lines:
