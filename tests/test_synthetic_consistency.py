@@ -15,7 +15,7 @@ import pytest
 
 from auditlib.profiles.final_accounts import SHANGHAI_ORDER, TABLE_IDS, WUHAN_ORDER
 from auditlib.samples import synthetic
-from auditlib.samples.model import load_department, validate
+from auditlib.samples.model import load_department, resolve_style, validate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples" / "departments"
@@ -107,27 +107,32 @@ def test_the_five_departments():
         assert "示例" in d["department"] and d["id"].startswith("sample-")
         assert str(d["year"]) in d["id"]
     assert BY_ID["sample-yuan-street-2023"]["unit"] == "元"
-    assert BY_ID["sample-yuan-street-2023"]["style"]["thousands"] is True
-    edu = BY_ID["sample-shanghai-education-2024"]["style"]
+    assert BY_ID["sample-yuan-street-2023"]["variant"] == "wuhan" and "style" not in BY_ID["sample-yuan-street-2023"]
+    edu = resolve_style(BY_ID["sample-shanghai-education-2024"])["style"]
     assert edu == {
-        "order": "shanghai",
+        "variant": "shanghai",
+        "order": list(SHANGHAI_ORDER),
         "labels": False,
+        "label": None,
         "code_columns": "split",
         "line_numbers": False,
         "column_index_row": False,
         "repeat_header": True,
         "department_label": "编制部门：",
+        "unit_label": "单位：",
         "thousands": True,
     }
-    assert BY_ID["sample-shanghai-culture-2024"]["style"]["repeat_header"] is False
-    assert BY_ID["sample-wuhan-health-2023"]["style"]["repeat_header"] is True
+    culture = BY_ID["sample-shanghai-culture-2024"]
+    assert culture["style"] == {"repeat_header": False, "thousands": False}  # overrides of its variant
+    assert resolve_style(culture)["style"]["repeat_header"] is False
+    assert resolve_style(BY_ID["sample-wuhan-health-2023"])["style"]["repeat_header"] is True
 
 
 def test_validates_and_round_trips(dept, tmp_path):
-    validate(dept)
+    validate(resolve_style(dept))
     path = tmp_path / f"{dept['id']}.yaml"
     path.write_text(synthetic.dump(dept), encoding="utf-8")
-    assert load_department(path) == dept
+    assert load_department(path) == resolve_style(dept)
 
 
 def test_amount_cells_are_plain_two_place_strings(dept):
@@ -144,7 +149,7 @@ def test_amount_cells_are_plain_two_place_strings(dept):
 
 
 def test_nine_tables_in_style_order(dept):
-    order = SHANGHAI_ORDER if dept["style"]["order"] == "shanghai" else WUHAN_ORDER
+    order = SHANGHAI_ORDER if dept["variant"] == "shanghai" else WUHAN_ORDER
     assert set(dept["tables"]) == set(TABLE_IDS)
     assert tuple(b["id"] for b in dept["blocks"] if b["type"] == "table") == order
 
@@ -244,7 +249,7 @@ def test_summary_balances_and_matches_tables(dept):
 def test_summary_layout_follows_the_style(dept):
     summary = rows(dept, "income_expenditure_summary")
     fiscal = rows(dept, "fiscal_summary")
-    if dept["style"]["order"] == "wuhan":
+    if dept["variant"] == "wuhan":
         assert [r["line_no"] for r in summary] == list(range(1, 63))
         assert [r["line_no"] for r in fiscal] == list(range(1, 65))
         assert named(dept, "income_expenditure_summary", "income", "本年收入合计")["line_no"] == 27
@@ -303,7 +308,7 @@ def test_general_budget_within_expenditure(dept):
 
 def test_basic_detail(dept):
     table = dept["tables"]["basic_expenditure_detail"]
-    assert len(table["panels"]) == (3 if dept["style"]["order"] == "wuhan" else 2)
+    assert len(table["panels"]) == (3 if dept["variant"] == "wuhan" else 2)
     items = [r for p in table["panels"] for r in p["rows"]]
     classes = {r["code"]: dec(r.get("amount")) for r in items if len(r["code"]) == 3}
     for cls, value in classes.items():
@@ -313,7 +318,7 @@ def test_basic_detail(dept):
     assert footer["公用经费合计"] == sum(classes.get(c, 0) for c in ("302", "307", "310", "399"))
     gb_basic = dec(by_code(dept, "general_budget_expenditure")[""]["basic"])
     assert footer["人员经费合计"] + footer["公用经费合计"] == gb_basic
-    if dept["style"]["order"] == "shanghai":
+    if dept["variant"] == "shanghai":
         assert set(classes) == {"301", "303", "302", "310"}
 
 

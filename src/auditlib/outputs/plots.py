@@ -37,6 +37,7 @@ from matplotlib.ticker import FuncFormatter
 from auditlib.model.money import UNIT_FACTORS, convert_unit
 from auditlib.model.text import squash
 from auditlib.outputs.fonts import cjk_style
+from auditlib.profiles.final_accounts import TABLES
 
 CHART_KEYS = ("expenditure_by_class", "basic_vs_project", "income_by_source", "budget_vs_actual")
 
@@ -247,14 +248,8 @@ def basic_vs_project(report: Any) -> Figure:
         return _finish(fig)
 
 
-_INCOME_SOURCES = (
-    ("fiscal_appropriation", "财政拨款收入"),
-    ("superior_subsidy", "上级补助收入"),
-    ("business", "事业收入"),
-    ("operating", "经营收入"),
-    ("subordinate_remittance", "附属单位上缴收入"),
-    ("other", "其他收入"),
-)
+#: The income columns by source (every column of the income table but its total), from the profile.
+_INCOME_SOURCES = tuple((c.id, c.label) for c in TABLES["income"].columns if c.id != "total")
 
 
 def income_by_source(report: Any) -> Figure:

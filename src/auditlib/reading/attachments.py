@@ -4,7 +4,8 @@ Why: the attachments quote the year's budget and spending again (预算数 A,
 执行数 B, 执行率 B/A) and are a frequent source of contradictions with the
 tables. Each attachment is a ruled form that may run over pages; it is read as
 one grid sequence, the budget lines and the indicator rows are recognised by
-their header words, and every figure keeps its page.
+their header words (the profile's ``ATTACHMENTS`` vocabulary), and every
+figure keeps its page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pypdfium2 as pdfium
 
 from auditlib.model.money import format_plain, parse_amount
 from auditlib.model.text import squash
+from auditlib.profiles.final_accounts import ATTACHMENTS as WORDS
 from auditlib.reading.extract import RawTable, extract_grids, ruling_count
 
 SELF_COLUMNS = [
@@ -35,7 +37,7 @@ SELF_COLUMNS = [
 ]
 PROJECT_COLUMNS = ["project"] + SELF_COLUMNS
 
-_TITLE = re.compile(r"绩效自评(价)?表$")
+_TITLE = re.compile(WORDS.title)
 
 
 def attachment_pages(pages: list[str], table_pages: set[int]) -> list[tuple[int, str, str]]:
@@ -46,9 +48,9 @@ def attachment_pages(pages: list[str], table_pages: set[int]) -> list[tuple[int,
             continue
         for line in text.splitlines():
             s = squash(line)
-            s = re.sub(r"^[一二三四五六七八九十]+、", "", s)
-            if _TITLE.search(s) and len(s) <= 60 and not re.search(r"\d+$", s.replace("自评表", "")):
-                kind = "self_evaluation" if re.search(r"整体|部门整体", s) else "project_self_evaluation"
+            s = re.sub(WORDS.numbering, "", s)
+            if _TITLE.search(s) and len(s) <= 60 and not re.search(r"\d+$", s.replace(WORDS.title_word, "")):
+                kind = "self_evaluation" if re.search(WORDS.whole, s) else "project_self_evaluation"
                 if not starts or starts[-1][0] != number:
                     starts.append((number, kind, s))
                 break
@@ -71,109 +73,111 @@ def _find(raw: RawTable, r: int, pattern: str) -> int | None:
     return None
 
 
+def _record(project: str, row_type: str, page: int, **fields: Any) -> dict[str, Any]:
+    """One attachment row with every column (blank unless given)."""
+    rec: dict[str, Any] = {"project": project, "row_type": row_type}
+    rec.update({c: "" for c in SELF_COLUMNS[1:-1]})
+    rec.update(fields)
+    rec["page"] = page
+    return rec
+
+
+class _FormReader:
+    """Walks the rows of one attachment's grids, remembering which block (budget lines,
+    indicators) the current row belongs to."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.project = ""
+        self.goal = ""
+        self.budget_cols: dict[str, int | None] | None = None
+        self.indicator_cols: dict[str, int | None] | None = None
+
+    def read_row(self, raw: RawTable, r: int) -> None:
+        texts = [squash(raw.text(r, c)) for c in range(raw.ncols)]
+        joined = "".join(texts)
+        if self._totals(raw, texts) or self._headers(raw, r, texts, joined):
+            return
+        first = texts[0]
+        if re.match(WORDS.goal, first):
+            self.goal = first.rstrip(":：")
+        elif re.match(WORDS.closing, first):
+            self.budget_cols = self.indicator_cols = None
+        elif self.budget_cols and self.budget_cols.get("budget") is not None:
+            self._budget_line(raw, texts)
+        elif self.indicator_cols and self.indicator_cols.get("level3") is not None:
+            self._indicator(raw, r)
+
+    def _totals(self, raw: RawTable, texts: list[str]) -> bool:
+        """基本支出总额 | 项目支出总额 cells: the figure in the next non-empty cell."""
+        quoted = [(c, t) for c, t in enumerate(texts) if re.fullmatch(WORDS.totals, t)]
+        for c, label in quoted:
+            value = next((t for t in texts[c + 1 :] if t), "")
+            actual = _plain(re.sub(WORDS.unit_suffix, "", value))
+            self.rows.append(_record(self.project, "total", raw.page, label=label, actual=actual))
+        return bool(quoted)
+
+    def _headers(self, raw: RawTable, r: int, texts: list[str], joined: str) -> bool:
+        """The project line and the headers of the budget and indicator blocks."""
+        c = _find(raw, r, WORDS.project)
+        if c is not None and c + 1 < raw.ncols:
+            self.project = next((t for t in texts[c + 1 :] if t), self.project)
+            return True
+        if re.search(WORDS.budget, joined) and re.search(WORDS.actual, joined):
+            self.budget_cols = {
+                "budget": _find(raw, r, WORDS.budget),
+                "actual": _find(raw, r, WORDS.actual),
+                "rate": _find(raw, r, WORDS.rate),
+            }
+            self.indicator_cols = None
+            return True
+        if WORDS.indicator in joined and re.search(WORDS.target, joined):
+            level1, level2, level3 = (_find(raw, r, pattern) for pattern in WORDS.levels)
+            self.indicator_cols = {
+                "level1": level1,
+                "level2": level2,
+                "level3": level3,
+                "target": _find(raw, r, WORDS.target),
+                "achieved": _find(raw, r, WORDS.achieved),
+            }
+            self.budget_cols = None
+            return True
+        return False
+
+    def _budget_line(self, raw: RawTable, texts: list[str]) -> None:
+        assert self.budget_cols is not None
+        bc = self.budget_cols["budget"]
+        values = {k: (texts[v] if v is not None else "") for k, v in self.budget_cols.items()}
+        if not any(values.values()):
+            return
+        label = next((t for t in reversed(texts[:bc]) if t and WORDS.budget_group not in t), "")
+        self.rows.append(
+            _record(
+                self.project,
+                "budget",
+                raw.page,
+                label=label,
+                budget=_plain(values["budget"]),
+                actual=_plain(values["actual"]),
+                rate=values["rate"],
+            )
+        )
+
+    def _indicator(self, raw: RawTable, r: int) -> None:
+        assert self.indicator_cols is not None
+        rec = {k: (squash(raw.covering_text(r, v)) if v is not None else "") for k, v in self.indicator_cols.items()}
+        if not rec["level3"] and not rec["target"]:
+            return
+        self.rows.append(_record(self.project, "indicator", raw.page, goal=self.goal, **rec))
+
+
 def parse_attachment(grids: list[RawTable], kind: str) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    project = ""
-    goal = ""
-    budget_cols: dict[str, int] | None = None
-    indicator_cols: dict[str, int] | None = None
+    """The rows of one attachment (budget lines, indicators, totals) in printed order."""
+    form = _FormReader()
     for raw in grids:
         for r in range(raw.nrows):
-            texts = [squash(raw.text(r, c)) for c in range(raw.ncols)]
-            joined = "".join(texts)
-            quoted = [(c, t) for c, t in enumerate(texts) if re.fullmatch(r"(基本|项目)支出总额", t)]
-            if quoted:
-                for c, label in quoted:
-                    value = next((t for t in texts[c + 1 :] if t), "")
-                    rows.append(
-                        {
-                            "project": project,
-                            "row_type": "total",
-                            "goal": "",
-                            "label": label,
-                            "level1": "",
-                            "level2": "",
-                            "level3": "",
-                            "budget": "",
-                            "actual": _plain(re.sub(r"万?元$", "", value)),
-                            "rate": "",
-                            "target": "",
-                            "achieved": "",
-                            "page": raw.page,
-                        }
-                    )
-                continue
-            c = _find(raw, r, r"^项目名称$")
-            if c is not None and c + 1 < raw.ncols:
-                project = next((t for t in texts[c + 1 :] if t), project)
-                continue
-            if re.search(r"预算数", joined) and re.search(r"执行数", joined):
-                budget_cols = {
-                    "budget": _find(raw, r, r"预算数"),
-                    "actual": _find(raw, r, r"执行数"),
-                    "rate": _find(raw, r, r"执行率"),
-                }
-                indicator_cols = None
-                continue
-            if "三级指标" in joined and ("目标值" in joined or "指标值" in joined):
-                indicator_cols = {
-                    "level1": _find(raw, r, r"^一级指标$"),
-                    "level2": _find(raw, r, r"^二级指标$"),
-                    "level3": _find(raw, r, r"^三级指标$"),
-                    "target": _find(raw, r, r"目标值|指标值"),
-                    "achieved": _find(raw, r, r"实际完成值|实际值|完成值"),
-                }
-                budget_cols = None
-                continue
-            first = texts[0]
-            if re.match(r"^(年度)?(绩效)?目标\d*|^年度绩效目标", first):
-                goal = first.rstrip(":：")
-                continue
-            if re.match(r"偏差|改进措施|备注", first):
-                budget_cols = indicator_cols = None
-                continue
-            if budget_cols and budget_cols.get("budget") is not None:
-                bc = budget_cols["budget"]
-                values = {k: (texts[v] if v is not None else "") for k, v in budget_cols.items()}
-                if not any(values.values()):
-                    continue
-                label = next((t for t in reversed(texts[:bc]) if t and "预算执行" not in t), "")
-                rows.append(
-                    {
-                        "project": project,
-                        "row_type": "budget",
-                        "goal": "",
-                        "label": label,
-                        "level1": "",
-                        "level2": "",
-                        "level3": "",
-                        "budget": _plain(values["budget"]),
-                        "actual": _plain(values["actual"]),
-                        "rate": values["rate"],
-                        "target": "",
-                        "achieved": "",
-                        "page": raw.page,
-                    }
-                )
-                continue
-            if indicator_cols and indicator_cols.get("level3") is not None:
-                rec = {k: (squash(raw.covering_text(r, v)) if v is not None else "") for k, v in indicator_cols.items()}
-                if not rec["level3"] and not rec["target"]:
-                    continue
-                rows.append(
-                    {
-                        "project": project,
-                        "row_type": "indicator",
-                        "goal": goal,
-                        "label": "",
-                        "budget": "",
-                        "actual": "",
-                        "rate": "",
-                        "page": raw.page,
-                        **rec,
-                    }
-                )
-    return rows
+            form.read_row(raw, r)
+    return form.rows
 
 
 def read_attachments(
@@ -184,7 +188,7 @@ def read_attachments(
         return {}
     spans = []
     for i, (page, kind, _title) in enumerate(starts):
-        end = starts[i + 1][0] if i + 1 < len(starts) else min(len(pages) + 1, page + 6)
+        end = starts[i + 1][0] if i + 1 < len(starts) else min(len(pages) + 1, page + WORDS.last_pages)
         spans.append((list(range(page, end)), kind))
     all_pages = sorted({p for ps, _ in spans for p in ps if ruling_count(doc, p) >= 4})
     grids = extract_grids(path, doc, all_pages, password, fallback_pages={s[0] for s in starts})

@@ -21,7 +21,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from auditlib.model.text import squash
-from auditlib.profiles.final_accounts import TABLES
+from auditlib.profiles.final_accounts import COVER, PAGE_PLAN, PROFILE, TABLES
 
 
 class InputError(Exception):
@@ -303,6 +303,10 @@ _TITLE_INDEX: list[tuple[str, str]] = sorted(
     ((normalise_title(t), spec.id) for spec in TABLES.values() for t in spec.titles),
     key=lambda item: -len(item[0]),
 )
+#: A table label printed at the end of a title line, as any known layout variant prints it.
+_LABEL_SUFFIX = re.compile("(?:" + "|".join(PROFILE.label_patterns()) + ")$")
+_NUMBERING = [re.compile(p) for p in COVER.title_numbering]
+_PREFIX_END = re.compile(COVER.title_prefix_end)
 
 
 def match_title(line: str) -> str | None:
@@ -312,17 +316,16 @@ def match_title(line: str) -> str | None:
     with a 公开02表 label on the same line; the longest title that ends the line
     (label removed) wins, so 一般公共预算财政拨款支出决算表 is never 支出决算表.
     """
-    s = normalise_title(line)
-    s = re.sub(r"(公开)?\d{1,2}表$", "", s)
-    s = re.sub(r"^[一二三四五六七八九十]+、", "", s)
-    s = re.sub(r"^(附表|表)\d+[-－]?\d*[:：]?", "", s)
+    s = _LABEL_SUFFIX.sub("", normalise_title(line))
+    for numbering in _NUMBERING:
+        s = numbering.sub("", s)
     if not s or len(s) > 60:
         return None
     for title, tid in _TITLE_INDEX:
         if s.endswith(title) and len(s) - len(title) <= 30:
             prefix = s[: len(s) - len(title)]
             # A prefix is a department and/or a year, never another table's words.
-            if prefix and not re.search(r"(年度|年|局|委|中心|办|院|馆|会|部|署|站|所|处|室|队|厅|府)$", prefix):
+            if prefix and not _PREFIX_END.search(prefix):
                 continue
             return tid
     return None
@@ -340,8 +343,8 @@ def tables_on_page(text: str) -> list[str]:
         tid = match_title(line)
         if tid is None or tid in found:
             continue
-        window = squash("".join(lines[i : i + 6]))
-        if "单位" in window or "金额单位" in window:
+        window = squash("".join(lines[i : i + PAGE_PLAN.title_window]))
+        if any(word in window for word in PAGE_PLAN.unit_words):
             found.append(tid)
     return found
 

@@ -19,9 +19,10 @@ import pypdfium2 as pdfium
 
 from auditlib.model.report import Report, Section
 from auditlib.model.tables import CanonicalTable
-from auditlib.model.text import squash
-from auditlib.profiles.final_accounts import TABLE_IDS, TABLES
+from auditlib.profiles.final_accounts import PAGE_PLAN, TABLE_IDS, TABLES
 from auditlib.reading.attachments import read_attachments
+from auditlib.reading.continuation import compatible
+from auditlib.reading.cover import DEPARTMENT_LINE, department_and_year, unit_and_department
 from auditlib.reading.extract import (
     RawTable,
     extract_grids,
@@ -30,7 +31,7 @@ from auditlib.reading.extract import (
     text_lines_above,
     text_lines_between,
 )
-from auditlib.reading.normalize import compatible, normalise
+from auditlib.reading.normalize import normalise
 from auditlib.reading.pdf import (
     InputError,
     PdfText,
@@ -41,6 +42,8 @@ from auditlib.reading.pdf import (
     read_text,
     titles_named,
 )
+
+__all__ = ["DEPARTMENT_LINE", "Deadline", "Report", "Section", "read_report", "read_sections"]
 
 DEFAULT_MAX_PAGES = 1000
 DEFAULT_TIMEOUT = 300.0
@@ -58,58 +61,11 @@ class Deadline:
             raise InputError(f"over --timeout {self.seconds:g} s")
 
 
-# ---------------------------------------------------------------- metadata
-
-_UNIT = re.compile(r"(?:金额)?单位[:：]\s*(万元|元)")
-#: "部门：X", "编制部门：X", "编制单位：X", "单位名称：X" — but never "单位：万元" / "金额单位：元".
-DEPARTMENT_LINE = re.compile(r"(?<!金额)(?:编制)?(?:部门|单位)(?:名称)?[:：]\s*(?!万?元(?:\s|$))(\S+)")
-_DEPT = DEPARTMENT_LINE
-_YEAR = re.compile(r"(20\d{2})\s*年度")
-
-
-def _unit_and_department(lines: list[str]) -> tuple[str | None, str | None]:
-    unit = dept = None
-    for line in lines:
-        m = _UNIT.search(line.replace(" ", ""))
-        if m and unit is None:
-            unit = m.group(1)
-        m = _DEPT.search(line)
-        if m and dept is None:
-            candidate = re.split(r"\s|公开|单位[:：]", m.group(1))[0]
-            if candidate and not candidate.startswith(("万元", "元")):
-                dept = candidate
-    return unit, dept
-
-
-def _department_and_year(pages: list[str]) -> tuple[str | None, int | None]:
-    """From the cover: '2023年度武汉市…中心 部门决算' or '上海市…局 2024年度部门决算'."""
-    head = "\n".join(pages[:2])
-    years = _YEAR.findall(head)
-    year = int(years[0]) if years else None
-    dept = None
-    for line in head.splitlines():
-        s = squash(line)
-        if "部门决算" in s or "决算" in s:
-            s = re.sub(r"20\d{2}年度?", "", s)
-            s = s.split("部门决算")[0].split("决算")[0]
-            s = re.sub(r"^(第.部分)", "", s)
-            if len(s) >= 4:
-                dept = s
-                break
-    if dept is None:
-        for line in head.splitlines():
-            s = squash(line)
-            if 4 <= len(s) <= 40 and re.search(r"(局|委员会|中心|办公室|办事处|院|馆|所|站|队|委|厅|部)$", s):
-                dept = s
-                break
-    return dept, year
-
-
 # ---------------------------------------------------------------- narrative sections
 
 _PART = re.compile(r"^第[一二三四五六七八九十]+部分")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、\S")
-#: A numbered line that reads as a sentence (a glossary entry 一、财政拨款收入：指…, a list
+#: A numbered line that reads as a sentence (a glossary entry 一、名词：指…, a list
 #: item with a figure) is text, not a section heading.
 _SENTENCE = re.compile(r"[：:，,。；;]|\d+(\.\d+)?\s*(万元|元|%)")
 
@@ -154,15 +110,16 @@ def read_sections(pages: list[str], table_pages: set[int]) -> list[Section]:
 
 
 def _table_page_plan(found: dict[str, list[int]], page_count: int) -> dict[str, list[int]]:
-    """Candidate pages of each table: its title page and up to 3 following pages
-    before the next page that starts another table."""
+    """Candidate pages of each table: its title page and up to ``PAGE_PLAN.continuation_pages``
+    following pages before the next page that starts another table."""
     starts = sorted({p for pages in found.values() for p in pages})
     plan = {}
     for tid, pages in found.items():
         first = pages[0]
         later = [p for p in starts if p > first]
         stop = later[0] if later else page_count + 1
-        plan[tid] = [p for p in range(first, min(stop, first + 4, page_count + 1))]
+        last = first + PAGE_PLAN.continuation_pages + 1
+        plan[tid] = [p for p in range(first, min(stop, last, page_count + 1))]
     return plan
 
 
@@ -192,7 +149,10 @@ def assemble_tables(
     # Continuation candidates must draw rulings (or a text-only table continues
     # on its own title-less page, which the text-based fallback would not find
     # reliably anyway).
-    plan = {tid: [p for p in ps if p in title_pages or ruling_count(doc, p) >= 4] for tid, ps in plan.items()}
+    plan = {
+        tid: [p for p in ps if p in title_pages or ruling_count(doc, p) >= PAGE_PLAN.min_rulings]
+        for tid, ps in plan.items()
+    }
     pages = sorted({p for ps in plan.values() for p in ps})
     grids = extract_grids(path, doc, pages, password, fallback_pages=title_pages)
     deadline.check()
@@ -263,6 +223,36 @@ def _clean_read_text(
                     row[key] = clean_text(value)
 
 
+def _canonical_tables(
+    grids: dict[str, list[RawTable]],
+    header_lines: dict[str, list[str]],
+    footer_lines: dict[str, list[str]],
+    notes: list[str],
+) -> tuple[dict[str, CanonicalTable], dict[str, str], dict[str, str]]:
+    """Each table read by its reader, with the lines around it; (tables, unit per table,
+    department per table header). Unreadable cells and corrected cells are added to ``notes``."""
+    tables: dict[str, CanonicalTable] = {}
+    units: dict[str, str] = {}
+    dept_lines: dict[str, str] = {}
+    for tid in TABLE_IDS:
+        if tid not in grids:
+            continue
+        tables[tid] = normalise(tid, grids[tid])
+        tables[tid].header_lines = header_lines.get(tid, [])
+        tables[tid].footer_lines = footer_lines.get(tid, [])
+        unit, dept = unit_and_department(header_lines.get(tid, []))
+        if unit:
+            units[tid] = unit
+        if dept:
+            dept_lines[tid] = dept
+        for problem in tables[tid].problems:
+            notes.append(f"{TABLES[tid].title}：{problem}")
+        corrected = sum(g.corrected_cells for g in grids[tid])
+        if corrected:
+            notes.append(f"{TABLES[tid].title}：{corrected}个单元格的文字按PDFium字符位置校正（Camelot读取位置有误）")
+    return tables, units, dept_lines
+
+
 def read_report(
     pdf: str | Path,
     password: str | None = None,
@@ -304,27 +294,9 @@ def read_report(
         doc.close()
     _clean_read_text(grids, header_lines, footer_lines, attachments)
     attachment_page_set = {int(r["page"]) for _h, rows in attachments.values() for r in rows}
-    tables: dict[str, CanonicalTable] = {}
-    units: dict[str, str] = {}
-    dept_lines: dict[str, str] = {}
-    for tid in TABLE_IDS:
-        if tid not in grids:
-            continue
-        tables[tid] = normalise(tid, grids[tid])
-        tables[tid].header_lines = header_lines.get(tid, [])
-        tables[tid].footer_lines = footer_lines.get(tid, [])
-        unit, dept = _unit_and_department(header_lines.get(tid, []))
-        if unit:
-            units[tid] = unit
-        if dept:
-            dept_lines[tid] = dept
-        for problem in tables[tid].problems:
-            notes.append(f"{TABLES[tid].title}：{problem}")
-        corrected = sum(g.corrected_cells for g in grids[tid])
-        if corrected:
-            notes.append(f"{TABLES[tid].title}：{corrected}个单元格的文字按PDFium字符位置校正（Camelot读取位置有误）")
+    tables, units, dept_lines = _canonical_tables(grids, header_lines, footer_lines, notes)
     deadline.check()
-    department, year = _department_and_year(text.pages)
+    department, year = department_and_year(text.pages)
     if department is None and dept_lines:
         department = sorted(dept_lines.values(), key=list(dept_lines.values()).count)[-1]
     report = Report(

@@ -15,44 +15,71 @@ from typing import Any
 import yaml
 
 from auditlib.model.money import parse_amount
-from auditlib.profiles.final_accounts import SHANGHAI_ORDER, TABLE_IDS, TABLES, WUHAN_ORDER, csv_columns
+from auditlib.profiles.final_accounts import TABLE_IDS, TABLES, VARIANTS, csv_columns
+from auditlib.profiles.model import Variant
 
-DEFAULT_STYLE: dict[str, Any] = {
-    "order": "wuhan",
-    "labels": True,
-    "code_columns": "single",
-    "line_numbers": True,
-    "column_index_row": True,
-    "repeat_header": True,
-    "department_label": "部门：",
-    "thousands": True,
-}
+#: The variant of a description that names none (docs/department-format.md).
+DEFAULT_VARIANT = "wuhan"
 
 
 class DescriptionError(ValueError):
     """A department description that does not follow docs/department-format.md."""
 
 
+def variant_of(dept: dict[str, Any]) -> Variant:
+    """The layout variant a description names (``variant:``), by default Wuhan's.
+
+    Older descriptions without ``variant:`` name a variant by ``style.order``
+    (``wuhan`` / ``shanghai``); a completed style records its variant.
+    """
+    style = dept.get("style") or {}
+    name = dept.get("variant") or style.get("variant")
+    order = style.get("order")
+    if name is None:
+        name = order if isinstance(order, str) and order in VARIANTS else DEFAULT_VARIANT
+    if name not in VARIANTS:
+        raise DescriptionError(f"{dept.get('id')}: unknown variant {name!r} (known: {', '.join(sorted(VARIANTS))})")
+    return VARIANTS[name]
+
+
+def resolve_style(dept: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a description with ``style`` complete: its variant's fields, then its own overrides."""
+    out = dict(dept)
+    variant = variant_of(dept)
+    style: dict[str, Any] = variant.style()
+    overrides = dict(dept.get("style") or {})
+    if isinstance(overrides.get("order"), str):
+        overrides["order"] = list(VARIANTS[overrides["order"]].order)
+    style.update(overrides)
+    out["style"] = style
+    return out
+
+
 def load_department(path: str | Path) -> dict[str, Any]:
-    """Read a YAML description, fill style defaults and validate it."""
+    """Read a YAML description, complete its style from its variant and validate it."""
     path = Path(path)
     with path.open(encoding="utf-8") as fh:
         dept = yaml.safe_load(fh)
     if not isinstance(dept, dict):
         raise DescriptionError(f"{path}: not a mapping")
     dept.setdefault("id", path.stem)
-    style = dict(DEFAULT_STYLE)
-    style.update(dept.get("style") or {})
-    dept["style"] = style
+    dept = resolve_style(dept)
     validate(dept, str(path))
     return dept
 
 
 def table_order(dept: dict[str, Any]) -> tuple[str, ...]:
-    order = dept["style"]["order"]
-    if isinstance(order, list):
-        return tuple(order)
-    return SHANGHAI_ORDER if order == "shanghai" else WUHAN_ORDER
+    return tuple(dept["style"]["order"])
+
+
+def header_labels(dept: dict[str, Any], table_id: str) -> dict[str, tuple[str | None, str]]:
+    """Printed header of each amount column: (group label or None, own label).
+
+    The profile's printed headers, with the variant's overrides for this table.
+    """
+    labels = {c.id: c.printed_header for c in TABLES[table_id].columns}
+    labels.update(variant_of(dept).header_labels.get(table_id, {}))
+    return labels
 
 
 def printed_columns(dept: dict[str, Any], table_id: str) -> tuple[str, ...]:

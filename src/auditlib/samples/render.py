@@ -35,8 +35,9 @@ from reportlab.platypus import (
 )
 
 from auditlib.model.money import format_printed, parse_amount
-from auditlib.profiles.final_accounts import TABLES
-from auditlib.samples.model import printed_columns, table_order
+from auditlib.profiles.final_accounts import TABLES, THREE_PUBLIC_ITEMS, VARIANTS
+from auditlib.samples.model import DEFAULT_VARIANT, header_labels, printed_columns, table_order
+from auditlib.samples.synthetic import cn_index
 
 FONT = "SampleCJK"
 FONT_CANDIDATES = (
@@ -152,28 +153,6 @@ def _code_header(dept: dict[str, Any], g: Grid, top: int, depth: int, name_col: 
         g.span(top + 1, name_col, top + depth - 1, name_col)
 
 
-# Printed header of the amount columns: (group label or None, own label).
-_HEADER_LABELS: dict[str, dict[str, tuple[str | None, str]]] = {
-    "income": {c: (None, lab) for c, lab in TABLES["income"].columns},
-    "expenditure": {c: (None, lab) for c, lab in TABLES["expenditure"].columns},
-    "general_budget_expenditure": {
-        "total": ("本年支出", "小计"),
-        "basic": ("本年支出", "基本支出"),
-        "project": ("本年支出", "项目支出"),
-    },
-    "government_fund": {
-        "opening_balance": (None, "年初结转和结余"),
-        "income": (None, "本年收入"),
-        "expenditure_total": ("本年支出", "小计"),
-        "expenditure_basic": ("本年支出", "基本支出"),
-        "expenditure_project": ("本年支出", "项目支出"),
-        "closing_balance": (None, "年末结转和结余"),
-    },
-}
-_HEADER_LABELS["state_capital"] = dict(_HEADER_LABELS["government_fund"])
-_SHANGHAI_GB = {"total": (None, "合计"), "basic": (None, "基本支出"), "project": (None, "项目支出")}
-
-
 def _coded_table(dept: dict[str, Any], tid: str) -> Grid:
     """income, expenditure, general budget, government fund, state capital."""
     style = dept["style"]
@@ -181,9 +160,7 @@ def _coded_table(dept: dict[str, Any], tid: str) -> Grid:
     ncode = 3 if style["code_columns"] == "split" else 1
     name_col = ncode
     g = Grid(ncode + 1 + len(cols))
-    labels = _HEADER_LABELS[tid]
-    if tid == "general_budget_expenditure" and style["order"] == "shanghai":
-        labels = _SHANGHAI_GB
+    labels = header_labels(dept, tid)
     depth = 3 if ncode == 3 else 2
     top = 0
     for _ in range(depth):
@@ -236,10 +213,9 @@ def _two_panel_table(dept: dict[str, Any], tid: str) -> Grid:
     g.add([_p("收入", st["cell_center"])] + [""] * (n_inc - 1) + [_p("支出", st["cell_center"])] + [""] * (n_exp - 1))
     g.span(0, 0, 0, n_inc - 1)
     g.span(0, n_inc, 0, n_inc + n_exp - 1)
-    labels = dict(spec.columns)
     head = ["项目"] + (["行次"] if ln else []) + [amount_label for _ in inc_cols]
     head += ["项目"] + (["行次"] if ln else [])
-    head += [amount_label if c == "amount" else labels[c] for c in exp_cols]
+    head += [amount_label if c == "amount" else spec.label(c) for c in exp_cols]
     g.add([_p(h, st["cell_center"]) for h in head])
     if style["column_index_row"]:
         k = 1
@@ -347,7 +323,7 @@ def _basic_detail_table(dept: dict[str, Any]) -> Grid:
     return g
 
 
-_THREE_ITEMS = ("total", "abroad", "vehicle_subtotal", "vehicle_purchase", "vehicle_operation", "reception")
+_THREE_ITEMS = tuple(item for item, _label in THREE_PUBLIC_ITEMS)
 
 
 def _three_public_table(dept: dict[str, Any]) -> Grid:
@@ -449,7 +425,7 @@ def _table_flowables(dept: dict[str, Any], tid: str, label: str | None) -> list[
             [
                 _p(f"{style['department_label']}{dept_name}", st["small"]),
                 _p(label or "", st["small_center"]),
-                _p(f"单位：{unit}", st["small_right"]),
+                _p(f"{style['unit_label']}{unit}", st["small_right"]),
             ]
         ],
         colWidths=[width * 0.5, width * 0.2, width * 0.3],
@@ -578,11 +554,13 @@ def _toc(lines: list[str]) -> list[Any]:
 
 
 def table_label(dept: dict[str, Any], tid: str) -> str | None:
-    """公开NN表 label of a table (Wuhan style) or None."""
-    if not dept["style"].get("labels"):
+    """The label of a table as its variant prints it (公开01表, 表一 …) or None."""
+    style = dept["style"]
+    if not style.get("labels"):
         return None
-    order = table_order(dept)
-    return f"公开{order.index(tid) + 1:02d}表"
+    label = style.get("label") or VARIANTS[DEFAULT_VARIANT].label
+    n = table_order(dept).index(tid) + 1
+    return str(label).format(n=n, cn=cn_index(n))
 
 
 def build_story(dept: dict[str, Any]) -> list[Any]:

@@ -26,6 +26,8 @@ from typing import Any
 
 import yaml
 
+from auditlib.profiles.final_accounts import TABLES, VARIANTS
+
 D = Decimal
 ZERO = D("0.00")
 CENT = D("0.01")
@@ -425,7 +427,7 @@ class Model:
         self.spec = spec
         self.rng = random.Random(spec["seed"])
         self.scale = 10000 if spec["unit"] == "元" else 1
-        self.region = spec["style"]["order"]  # wuhan | shanghai
+        self.region = spec["variant"]  # wuhan | shanghai (profiles/variants)
         self.places = 1 if self.region == "wuhan" else 2
         self.year = spec["year"]
         self.items = [self._item(code, name, kw) for code, name, kw in spec["items"]]
@@ -1701,49 +1703,14 @@ def build_attachments(m: Model) -> list[dict[str, Any]]:
 # the document
 
 
-TABLE_TITLES = {
-    "income_expenditure_summary": "收入支出决算总表",
-    "income": "收入决算表",
-    "expenditure": "支出决算表",
-    "fiscal_summary": "财政拨款收入支出决算总表",
-    "general_budget_expenditure": "一般公共预算财政拨款支出决算表",
-    "basic_expenditure_detail": "一般公共预算财政拨款基本支出决算明细表",
-    "government_fund": "政府性基金预算财政拨款收入支出决算表",
-    "state_capital": "国有资本经营预算财政拨款支出决算表",
-    "three_public": "财政拨款“三公”经费支出决算表",
-}
-WUHAN_TABLE_ORDER = (
-    "income_expenditure_summary",
-    "income",
-    "expenditure",
-    "fiscal_summary",
-    "general_budget_expenditure",
-    "basic_expenditure_detail",
-    "government_fund",
-    "state_capital",
-    "three_public",
-)
-SHANGHAI_TABLE_ORDER = (
-    "income_expenditure_summary",
-    "income",
-    "expenditure",
-    "fiscal_summary",
-    "general_budget_expenditure",
-    "basic_expenditure_detail",
-    "three_public",
-    "government_fund",
-    "state_capital",
-)
-
-
 def build_department(spec: dict[str, Any]) -> dict[str, Any]:
     """The description (docs/department-format.md) of one specification."""
     m = Model(spec)
     tables = build_tables(m)
     wuhan = m.region == "wuhan"
     dept, y = spec["department"], spec["year"]
-    order = WUHAN_TABLE_ORDER if wuhan else SHANGHAI_TABLE_ORDER
-    titles = {tid: tables[tid].get("title", TABLE_TITLES[tid]) for tid in order}
+    order = VARIANTS[m.region].order
+    titles = {tid: tables[tid].get("title", TABLES[tid].title) for tid in order}
     sections = narrative_sections(m)
     attachments = build_attachments(m)
     part1 = ("一、部门主要职责", "二、机构设置情况") if wuhan else ("一、主要职能", "二、部门决算单位构成")
@@ -1787,12 +1754,12 @@ def build_department(spec: dict[str, Any]) -> dict[str, Any]:
         cover = {"title": f"{y}年度{dept} 部门决算", "date": f"{cn_year(y + 1)}年十月"}
     else:
         cover = {"title": f"{dept} {y}年度部门决算", "date": f"{cn_year(y + 1)}年九月"}
+    described: dict[str, Any] = {"id": spec["id"], "department": dept, "year": y, "unit": spec["unit"]}
+    described["variant"] = spec["variant"]
+    if spec.get("style"):
+        described["style"] = dict(spec["style"])
     return {
-        "id": spec["id"],
-        "department": dept,
-        "year": y,
-        "unit": spec["unit"],
-        "style": dict(spec["style"]),
+        **described,
         "cover": cover,
         "blocks": blocks,
         "tables": tables,
@@ -1830,28 +1797,6 @@ def leaf(code: str, name: str, **kw: Any) -> tuple[str, str, dict[str, Any]]:
     return (code, name, kw)
 
 
-WUHAN_STYLE = {
-    "order": "wuhan",
-    "labels": True,
-    "code_columns": "single",
-    "line_numbers": True,
-    "column_index_row": True,
-    "repeat_header": True,
-    "department_label": "部门：",
-    "thousands": True,
-}
-SHANGHAI_STYLE = {
-    "order": "shanghai",
-    "labels": False,
-    "code_columns": "split",
-    "line_numbers": False,
-    "column_index_row": False,
-    "repeat_header": True,
-    "department_label": "编制部门：",
-    "thousands": True,
-}
-
-
 def _shanghai_education() -> dict[str, Any]:
     dept = "示例市示例区教育局"
     return {
@@ -1861,7 +1806,7 @@ def _shanghai_education() -> dict[str, Any]:
         "year": 2024,
         "unit": "万元",
         "seed": 2024_0205,
-        "style": dict(SHANGHAI_STYLE),
+        "variant": "shanghai",
         "duties": [
             "（一）贯彻执行国家和本市有关教育工作的法律、法规、规章和方针、政策，研究拟订本区教育改革与发展规划并组织实施。",
             "（二）负责本区各级各类教育的统筹规划和协调管理，推进义务教育均衡发展和基本公共教育服务均等化。",
@@ -2061,7 +2006,7 @@ def _wuhan_health() -> dict[str, Any]:
         "year": 2023,
         "unit": "万元",
         "seed": 2023_0210,
-        "style": dict(WUHAN_STYLE),
+        "variant": "wuhan",
         "state_capital_full": True,
         "duties": [
             "（一）贯彻执行国家、省、市卫生健康工作的法律、法规和方针、政策，拟订全区卫生健康事业发展规划并组织实施。",
@@ -2306,7 +2251,7 @@ def _culture_items() -> list[tuple[str, str, dict[str, Any]]]:
 
 def _shanghai_culture() -> dict[str, Any]:
     dept = "示例市示例区文化旅游局"
-    style = dict(SHANGHAI_STYLE, repeat_header=False, thousands=False)
+    style = {"repeat_header": False, "thousands": False}
     return {
         "id": "sample-shanghai-culture-2024",
         "department": dept,
@@ -2314,6 +2259,7 @@ def _shanghai_culture() -> dict[str, Any]:
         "year": 2024,
         "unit": "万元",
         "seed": 2024_0207,
+        "variant": "shanghai",
         "style": style,
         "zero_cells": True,
         "duties": [
@@ -2447,7 +2393,7 @@ def _yuan_street() -> dict[str, Any]:
         "year": 2023,
         "unit": "元",
         "seed": 2023_0201,
-        "style": dict(WUHAN_STYLE),
+        "variant": "wuhan",
         "duties": [
             "（一）贯彻执行党和国家的路线、方针、政策以及法律、法规，落实区委、区政府的工作部署。",
             "（二）统筹辖区社区治理，指导社区居民委员会开展工作，推进基层政权建设。",
@@ -2595,7 +2541,7 @@ def _wuhan_small() -> dict[str, Any]:
         "year": 2024,
         "unit": "万元",
         "seed": 2024_0126,
-        "style": dict(WUHAN_STYLE),
+        "variant": "wuhan",
         "duties": [
             "（一）贯彻执行国家、省、市档案工作的法律、法规和方针、政策，统筹规划全区档案事业发展。",
             "（二）负责接收、征集、保管全区具有永久保存价值的档案和资料，维护档案的完整与安全。",
