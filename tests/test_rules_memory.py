@@ -18,10 +18,8 @@ import pytest
 from auditlib.model.findings import Check
 from auditlib.model.report import Report, Section
 from auditlib.model.tables import CanonicalTable, CellSource
-from auditlib.profiles.final_accounts import TABLE_IDS, csv_columns
+from auditlib.profiles.final_accounts import CROSS_IDENTITIES, IDENTITIES, PROFILE, TABLE_IDS, TABLES, csv_columns
 from auditlib.profiles.identities import (
-    CROSS_IDENTITIES,
-    IDENTITIES,
     AtMost,
     ByClass,
     ClassSum,
@@ -411,6 +409,8 @@ def test_declared_identities_name_real_tables_columns_and_rules():
     """Every column a declaration adds up is a canonical column of its table, and each cross relation
     is a registered rule (a typo in the declarations would silently check nothing)."""
     assert set(IDENTITIES) == set(TABLE_IDS)
+    assert all(TABLES[tid].identities == IDENTITIES[tid] for tid in TABLE_IDS)  # declared with the tables
+    assert PROFILE.cross_identities == CROSS_IDENTITIES
     for tid, identities in IDENTITIES.items():
         for identity in identities:
             assert set(_columns(identity)) <= set(csv_columns(tid)), (tid, identity)

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from auditlib.profiles.identities import CrossIdentity, TableIdentity
+
 
 @dataclass(frozen=True)
 class Column:
@@ -91,6 +93,8 @@ class TableSpec:
     staged: StagedHeader | None = None
     #: Rows below the data that carry their own label and figure (人员经费合计 …).
     footer: str = ""
+    #: What the table must satisfy on its own (row sums, code hierarchy …), checked by table.* rules.
+    identities: tuple[TableIdentity, ...] = ()
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -267,6 +271,8 @@ class Profile:
     page_plan: PagePlan
     cover: CoverPatterns
     variants: Mapping[str, Variant]
+    #: What pairs of tables must satisfy, each tagged with its cross.* rule.
+    cross_identities: tuple[CrossIdentity, ...] = ()
 
     @property
     def table_ids(self) -> tuple[str, ...]:

@@ -1,4 +1,4 @@
-"""The declared identities (``auditlib.profiles.identities``) a generic rule is driven by.
+"""The identities the profile declares with its tables, which drive the generic rules.
 
 Why: the rules read which identities exist from the profile, so adding an identity to a table is a
 line of data there, and no rule spells out table ids or column lists of its own.
@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from auditlib.profiles.identities import CROSS_IDENTITIES, IDENTITIES
+from auditlib.profiles.final_accounts import PROFILE, TABLES
+
+#: Table id -> its declared identities, in the tables' order.
+IDENTITIES = {tid: spec.identities for tid, spec in TABLES.items()}
 
 T = TypeVar("T")
 
@@ -25,7 +28,7 @@ def tables_with(kind: type[object]) -> list[str]:
 
 def cross_identities(relation: str, kind: type[T]) -> list[T]:
     """The declared cross-table identities of ``kind`` belonging to ``relation`` (rule ``cross.<relation>``)."""
-    return [i for i in CROSS_IDENTITIES if isinstance(i, kind) and getattr(i, "relation", None) == relation]
+    return [i for i in PROFILE.cross_identities if isinstance(i, kind) and getattr(i, "relation", None) == relation]
 
 
 def identities_of(tid: str, kind: type[T]) -> list[T]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from auditlib.model.findings import Check
-from auditlib.profiles.identities import FUND_NAMES
+from auditlib.profiles.final_accounts import FUND_NAMES
 from auditlib.rules.context import AuditContext, row_name
 from auditlib.rules.registry import rule
 from auditlib.rules.table import has_figure
