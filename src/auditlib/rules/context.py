@@ -23,31 +23,16 @@ from auditlib.profiles.identities import Coded, First, Line, Place, Total
 Ref = tuple[str, int, str]  # table id, data-row index, column
 Row = dict[str, object]
 
+#: Column id -> its name in finding messages: the profile's label, except where one id names
+#: different printed labels in different tables (合计 for 本年收入合计/本年支出合计/合计 …).
 COLUMN_LABELS: dict[str, str] = {
-    "amount": "金额",
+    **{c.id: c.label for spec in reversed(TABLES.values()) for c in spec.columns},
     "total": "合计",
-    "fiscal_appropriation": "财政拨款收入",
-    "superior_subsidy": "上级补助收入",
-    "business": "事业收入",
     "operating": "经营收入/支出",
-    "subordinate_remittance": "附属单位上缴收入",
-    "other": "其他收入",
-    "basic": "基本支出",
-    "project": "项目支出",
-    "remittance_to_superior": "上缴上级支出",
-    "subsidy_to_subordinate": "对附属单位补助支出",
-    "general_budget": "一般公共预算财政拨款",
-    "government_fund": "政府性基金预算财政拨款",
-    "state_capital": "国有资本经营预算财政拨款",
-    "opening_balance": "年初结转和结余",
-    "income": "本年收入",
     "expenditure_total": "本年支出合计",
     "expenditure_basic": "本年支出基本支出",
     "expenditure_project": "本年支出项目支出",
-    "closing_balance": "年末结转和结余",
 }
-for _col, _label in TABLES["three_public"].columns:
-    COLUMN_LABELS[_col] = _label
 
 _NUMBERING = re.compile(r"^[（(]?[一二三四五六七八九十]+[、)）]|^\d+[.、]")
 _TOTAL_NAMES = ("合计", "总计", "本年支出合计")
