@@ -20,7 +20,7 @@ from pathlib import Path
 
 import papermill as pm
 
-from auditlib.running.batch import KERNEL_QUIET, fix_injected_cell_id
+from auditlib.running.batch import DEPARTMENT_NOTEBOOK, KERNEL_QUIET, PORTFOLIO_NOTEBOOK, fix_injected_cell_id
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "tests" / "notebooks"
@@ -58,7 +58,7 @@ def main() -> int:
     for name, pdf in DEPARTMENTS.items():
         target = HERE / f"{name}.ipynb"
         pm.execute_notebook(
-            str(ROOT / "notebooks" / "department_audit.ipynb"),
+            str(DEPARTMENT_NOTEBOOK),
             str(target),
             parameters={"pdf": f"../../data/raw/{pdf}", "out_dir": f"../../data/processed/nbval/{name}", "cache": None},
             kernel_name="python3",
@@ -98,7 +98,7 @@ def main() -> int:
         shutil.copy(full / slug / "findings.json", batch / slug / "findings.json")
     target = HERE / "portfolio.ipynb"
     pm.execute_notebook(
-        str(ROOT / "notebooks" / "portfolio.ipynb"),
+        str(PORTFOLIO_NOTEBOOK),
         str(target),
         parameters={"batch_dir": "batch"},
         kernel_name="python3",
