@@ -62,6 +62,19 @@ def kernel_manager_class(env: dict[str, str] | None = None) -> type | None:
     return KernelWithEnvironment
 
 
+def _with_absolute_pythonpath(env: dict[str, str] | None) -> dict[str, str]:
+    """``env`` plus this process's PYTHONPATH with relative entries made absolute.
+
+    Why: a kernel runs in OUT_DIR, not in the folder the batch was started from; a relative entry
+    (``PYTHONPATH=src``) would point elsewhere there, and a launched kernel would import another
+    auditlib than the batch (a forked kernel inherits the template's sys.path, absolute already)."""
+    merged = dict(env or {})
+    path = os.environ.get("PYTHONPATH")
+    if path and "PYTHONPATH" not in merged:
+        merged["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) if p else p for p in path.split(os.pathsep))
+    return merged
+
+
 def execute(
     notebook: Path,
     output: Path,
@@ -78,7 +91,7 @@ def execute(
     skip_slow_optional_imports()
     import papermill as pm
 
-    manager = kernel_manager_class(env)
+    manager = kernel_manager_class(_with_absolute_pythonpath(env))
     return pm.execute_notebook(
         str(notebook),
         str(output),
