@@ -59,6 +59,8 @@ def test_installed_wheel_runs_a_batch_from_another_folder(tmp_path: Path):
     (site / "shared-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+    # ... and their data files (nbconvert's HTML templates live under the environment's share/jupyter).
+    env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")
     where = subprocess.check_output(
         [str(python), "-c", "import auditlib; print(auditlib.__file__)"], text=True, env=env
     )
