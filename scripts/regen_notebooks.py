@@ -78,6 +78,8 @@ def main() -> int:
     src.mkdir(parents=True)
     for pdf in DEPARTMENTS.values():
         shutil.copy(ROOT / "data" / "raw" / pdf, src / Path(pdf).name)
+    # From scratch: a batch left by an earlier regeneration would mark its departments "unchanged".
+    shutil.rmtree(ROOT / "data" / "processed" / "nbval" / "batch", ignore_errors=True)
     run_batch(
         src,
         ROOT / "data" / "processed" / "nbval" / "batch",
