@@ -22,10 +22,10 @@ help: ## list the targets
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,dask]"
+	$(BIN)/pip install --quiet -e ".[test,dask,samples]"
 	touch $(STAMP)
 
-setup: $(STAMP) system-deps ## create .venv and install the package with its test tools
+setup: $(STAMP) system-deps ## create .venv and install the package with its test, dask and samples extras
 
 $(LINT_STAMP): $(STAMP)
 	$(BIN)/pip install --quiet -e ".[lint]"
@@ -71,7 +71,7 @@ docs: setup ## regenerate docs/rules.md from the rule catalogue
 
 lab: setup ## start JupyterLab in the project's environment (kernel "Python (auditlib)" registered)
 	$(BIN)/python -m ipykernel install --sys-prefix --name auditlib --display-name "Python (auditlib)" >/dev/null
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks  # a link to src/auditlib/notebooks (package data)
 
 clean: ## remove rebuildable outputs (data/processed) and the virtual environment
 	rm -rf $(OUT)/* $(VENV)

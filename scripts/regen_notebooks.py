@@ -20,7 +20,7 @@ from pathlib import Path
 
 import papermill as pm
 
-from auditlib.running.batch import KERNEL_QUIET, fix_injected_cell_id
+from auditlib.running.batch import DEPARTMENT_NOTEBOOK, KERNEL_QUIET, PORTFOLIO_NOTEBOOK, fix_injected_cell_id
 
 ROOT = Path(__file__).resolve().parents[1]
 HERE = ROOT / "tests" / "notebooks"
@@ -58,7 +58,7 @@ def main() -> int:
     for name, pdf in DEPARTMENTS.items():
         target = HERE / f"{name}.ipynb"
         pm.execute_notebook(
-            str(ROOT / "notebooks" / "department_audit.ipynb"),
+            str(DEPARTMENT_NOTEBOOK),
             str(target),
             parameters={"pdf": f"../../data/raw/{pdf}", "out_dir": f"../../data/processed/nbval/{name}", "cache": None},
             kernel_name="python3",
@@ -78,6 +78,8 @@ def main() -> int:
     src.mkdir(parents=True)
     for pdf in DEPARTMENTS.values():
         shutil.copy(ROOT / "data" / "raw" / pdf, src / Path(pdf).name)
+    # From scratch: a batch left by an earlier regeneration would mark its departments "unchanged".
+    shutil.rmtree(ROOT / "data" / "processed" / "nbval" / "batch", ignore_errors=True)
     run_batch(
         src,
         ROOT / "data" / "processed" / "nbval" / "batch",
@@ -98,7 +100,7 @@ def main() -> int:
         shutil.copy(full / slug / "findings.json", batch / slug / "findings.json")
     target = HERE / "portfolio.ipynb"
     pm.execute_notebook(
-        str(ROOT / "notebooks" / "portfolio.ipynb"),
+        str(PORTFOLIO_NOTEBOOK),
         str(target),
         parameters={"batch_dir": "batch"},
         kernel_name="python3",

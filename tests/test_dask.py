@@ -18,8 +18,8 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from auditlib.running import batch  # noqa: E402
 from auditlib.running.batch import BatchSetupError, Job, Options, Outcome  # noqa: E402
+from auditlib.running.batch.dask_pool import dask_runner  # noqa: E402
 
 from conftest import RAW, ROOT  # noqa: E402
 
@@ -210,7 +210,7 @@ def test_worker_that_cannot_read_an_input_stops_the_batch(cluster, tmp_path: Pat
     out = tmp_path / "out"
     out.mkdir()
     job = Job("gone", tmp_path / "elsewhere" / "gone.pdf", "gone.pdf")  # seen by the client, not by the workers
-    runner = batch._dask_runner([job], out, Options(cache=None), None, cluster.scheduler_address, 20)
+    runner = dask_runner([job], out, Options(cache=None), cluster.scheduler_address)
     with pytest.raises(
         BatchSetupError,
         match=r"^tcp://127\.0\.0\.1:\d+: worker tcp://\S+ cannot read "
@@ -226,12 +226,12 @@ def test_worker_that_cannot_write_out_dir_stops_the_batch(cluster, tmp_path: Pat
     pdf.write_bytes(b"%PDF-1.7")
     out = tmp_path / "not-a-folder"
     out.write_text("a file where OUT_DIR should be")
-    runner = batch._dask_runner([Job("a", pdf, "a.pdf")], out, Options(cache=None), None, cluster.scheduler_address, 20)
+    runner = dask_runner([Job("a", pdf, "a.pdf")], out, Options(cache=None), cluster.scheduler_address)
     with pytest.raises(BatchSetupError, match=r"cannot write to .*not-a-folder"):
         next(iter(runner))
 
 
-def test_a_task_that_raises_or_loses_its_worker_is_recorded_and_the_others_go_on(tmp_path: Path, monkeypatch):
+def test_a_task_that_raises_or_loses_its_worker_is_recorded_and_the_others_go_on(tmp_path: Path):
     """retries=0: an exception and a dead worker each become one failed_error outcome."""
     in_dir, out = tmp_path / "in", tmp_path / "out"
     in_dir.mkdir()
@@ -250,9 +250,9 @@ def test_a_task_that_raises_or_loses_its_worker_is_recorded_and_the_others_go_on
             os_._exit(13)  # the worker process is lost mid-task
         return Outcome(job.slug, "audited", 0.01)
 
-    monkeypatch.setattr(batch, "run_department", fake_department)
     results = dict(
-        (o.slug, (o, started)) for o, started in batch._dask_runner(jobs, out, Options(cache=None), None, "local:2", 20)
+        (o.slug, (o, started))
+        for o, started in dask_runner(jobs, out, Options(cache=None), "local:2", run=fake_department)
     )
     assert sorted(results) == ["boom", "die", "ok-1", "ok-2"]
     assert results["ok-1"][0].status == results["ok-2"][0].status == "audited"

@@ -22,9 +22,8 @@ def _spec(req: str) -> str:
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = (
-        project["dependencies"] + project["optional-dependencies"]["test"] + project["optional-dependencies"]["dask"]
-    )
+    extras = project["optional-dependencies"]
+    wanted = project["dependencies"] + extras["samples"] + extras["test"] + extras["dask"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith("python")]
     assert {_name(r): _spec(r) for r in wanted} == {_name(d): _spec(d) for d in conda}

@@ -23,7 +23,23 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+#: The sample generator's own dependency, not needed to audit (the ``samples`` extra).
+SAMPLES_EXTRA = "the sample generator needs reportlab: pip install 'auditlib[samples]'"
+
+
+def _generator_missing() -> bool:
+    """True (and the one line said) when the sample generator's extra is not installed."""
+    try:
+        import reportlab  # noqa: F401
+    except ModuleNotFoundError:
+        sys.stderr.write(f"auditlib: {SAMPLES_EXTRA}\n")
+        return True
+    return False
+
+
 def _cmd_samples(args: argparse.Namespace) -> int:
+    if _generator_missing():
+        return EXIT_USAGE
     from auditlib.samples.build import build_corpus
     from auditlib.samples.render import FontMissing
 
@@ -39,6 +55,8 @@ def _cmd_samples(args: argparse.Namespace) -> int:
 
 
 def _cmd_mutate(args: argparse.Namespace) -> int:
+    if _generator_missing():
+        return EXIT_USAGE
     from auditlib.samples.build import build_mutant, load_spec
     from auditlib.samples.mutate import MutationError
 
@@ -135,78 +153,23 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
 
 
 def _read_for_cli(args: argparse.Namespace):
-    """read_report with the shared options; InputError -> one line and exit 3.
-
-    --timeout is enforced twice: ``Deadline`` checks between steps, and a
-    SIGALRM timer (Unix, main thread) that stops a document even inside a long
-    Camelot call. The alarm raises a BaseException, so the ``except Exception``
-    blocks around Camelot cannot swallow it; it fires once and becomes
-    InputError("over --timeout N s"). The previous handler is restored.
-    Library log records and warnings (a repaired xref, an odd font) are kept off
-    stderr: its only line on bad input is the cause.
-    """
-    import logging
+    """read_report with the shared options, the hard timeout and the error mapping of every path
+    (auditlib.running.read_guard); InputError is left to the caller (one line and exit 3)."""
     import math
-    import signal
-    import threading
-    import warnings
 
-    import pypdfium2 as pdfium
-
-    from auditlib.reading.pdf import InputError
-    from auditlib.reading.pipeline import read_report
+    from auditlib.running.read_guard import read_guarded
 
     if args.max_pages is not None and args.max_pages < 1:
         raise _Usage("--max-pages must be at least 1")
     if args.timeout is not None and not (math.isfinite(args.timeout) and args.timeout > 0):
         raise _Usage("--timeout must be a positive number of seconds")
-    timeout = args.timeout
-
-    def read():
-        return read_report(
-            args.pdf,
-            password=args.password,
-            max_pages=args.max_pages,
-            timeout=timeout,
-            cache=None if args.no_cache else args.cache,
-        )
-
-    class Alarm(BaseException):
-        pass
-
-    armed = [True]
-
-    def on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
-        if armed[0]:
-            armed[0] = False  # once: a late delivery after the read never raises
-            raise Alarm
-
-    use_alarm = bool(timeout) and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    root = logging.getLogger()
-    null = logging.NullHandler() if not root.handlers else None
-    if null is not None:
-        root.addHandler(null)  # no "last resort" printing of library warnings to stderr
-    previous = signal.signal(signal.SIGALRM, on_alarm) if use_alarm else None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            try:
-                if use_alarm:
-                    signal.setitimer(signal.ITIMER_REAL, timeout)
-                try:
-                    return read()
-                finally:
-                    armed[0] = False
-            except Alarm:
-                raise InputError(f"over --timeout {timeout:g} s") from None
-            except pdfium.PdfiumError as exc:  # a page or object PDFium cannot load after opening
-                raise InputError(f"damaged PDF ({' '.join(str(exc).split())})") from exc
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-        if null is not None:
-            root.removeHandler(null)
+    return read_guarded(
+        args.pdf,
+        password=args.password,
+        max_pages=args.max_pages,
+        timeout=args.timeout,
+        cache=None if args.no_cache else args.cache,
+    )
 
 
 class _Usage(Exception):
@@ -221,6 +184,7 @@ def _read_document(args: argparse.Namespace):
     """
     from auditlib.outputs.files import clear_previous
     from auditlib.reading.pdf import InputError
+    from auditlib.running.read_guard import cause_of
 
     pdf = Path(args.pdf)
     if not pdf.exists():
@@ -238,10 +202,13 @@ def _read_document(args: argparse.Namespace):
         return EXIT_USAGE
     except InputError as exc:
         clear_previous(out, created)
-        # One line, whatever the file name or the cause holds.
-        name = args.pdf.replace("\r", "\\r").replace("\n", "\\n")
-        sys.stderr.write(f"auditlib: {name}: {' '.join(str(exc).split()) or 'cannot be audited'}\n")
+        sys.stderr.write(f"auditlib: {_one_line_name(args.pdf)}: {cause_of(exc)}\n")
         return EXIT_INPUT
+
+
+def _one_line_name(name: str) -> str:
+    """A file name as given, on one line whatever it holds."""
+    return name.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -258,6 +225,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
 
 def _cmd_audit(args: argparse.Namespace) -> int:
     from auditlib.running.audit_run import audit_output
+    from auditlib.running.rule_failures import internal_cause, internal_of_result
 
     report = _read_document(args)
     if isinstance(report, int):
@@ -269,6 +237,9 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         f"{args.pdf}: {report.department or '?'} {report.year or '?'}: "
         f"{result.count('error')} errors, {result.count('warning')} warnings, {result.count('info')} rounding notes -> {out}"
     )
+    if result.internal:  # the outputs are kept (the other rules' findings), the audit is incomplete
+        sys.stderr.write(f"auditlib: {_one_line_name(args.pdf)}: {internal_cause(internal_of_result(result))}\n")
+        return EXIT_INTERNAL
     return EXIT_OK
 
 
@@ -280,7 +251,7 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from auditlib.running.batch import BatchSetupError, Options, _check_scheduler, discover, run_batch
+    from auditlib.running.batch import BatchSetupError, Options, check_scheduler, discover, run_batch
 
     in_dir = Path(args.in_dir)
     if not in_dir.is_dir():
@@ -295,7 +266,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     executor = "local"
     if args.scheduler is not None:
         try:  # a malformed address or a scheduler that does not answer: one line, exit 2, nothing written
-            _check_scheduler(args.scheduler)
+            check_scheduler(args.scheduler)
         except BatchSetupError as exc:
             sys.stderr.write(f"auditlib: {exc}\n")
             return EXIT_USAGE

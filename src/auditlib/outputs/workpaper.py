@@ -17,9 +17,11 @@ import pandas as pd
 
 from auditlib.model.findings import Finding
 from auditlib.profiles.final_accounts import TABLE_IDS, TABLES
-from auditlib.reading.pipeline import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT, Report, read_report
+from auditlib.reading.pipeline import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT, Report
 from auditlib.rules import AuditResult
 from auditlib.running.audit_run import audit_output
+from auditlib.running.password import password_or_environment
+from auditlib.running.read_guard import read_guarded
 
 SEVERITY_LABELS = {"error": "错误", "warning": "提示", "info": "尾数差异"}
 #: Evidence images per department: enough for a working paper; a report with
@@ -56,6 +58,12 @@ def run_audit(
     Writes the extraction and audit files (docs/contract.md sections 3 and 4), one
     evidence image per error and warning finding (``evidence/NNN-rule.png``) and
     the charts (``charts/<name>.png``), all in one atomic publish.
+
+    Reading goes through ``read_guarded`` (the hard timeout and the error mapping every path
+    shares), so a file that cannot be audited raises ``InputError`` with the same cause as
+    ``auditlib audit`` prints. Without ``password``, the one a batch put into this kernel's
+    environment is used (auditlib.running.password): a batch never writes it into the notebook.
+    A rule that raised leaves its ``internal`` line in checks.csv and its traceback in rules.log.
     """
     import pypdfium2 as pdfium
 
@@ -65,7 +73,8 @@ def run_audit(
 
     pdf = Path(pdf)
     out = Path(out_dir)
-    report = read_report(pdf, password=password, max_pages=max_pages, timeout=timeout, cache=cache)
+    password = password_or_environment(password)
+    report = read_guarded(pdf, password=password, max_pages=max_pages, timeout=timeout, cache=cache)
     files, result = audit_output(report)
     images: dict[int, str] = {}
     wanted = [
@@ -125,7 +134,9 @@ def counts(result: AuditResult) -> pd.DataFrame:
             ("执行的检查", len(checks)),
             ("通过", sum(1 for c in checks if c.outcome == "passed")),
             ("跳过（原因见 checks.csv）", sum(1 for c in checks if c.outcome == "skipped")),
-        ],
+        ]
+        # Only when a rule raised (so a normal working paper is unchanged): its traceback is in rules.log.
+        + ([("规则内部错误（见 rules.log）", len(result.internal))] if result.internal else []),
         columns=["项目", "数量"],
     )
 
