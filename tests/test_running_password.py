@@ -13,6 +13,8 @@ import pytest
 
 from conftest import RAW, ROOT
 
+pytestmark = pytest.mark.slow  # batches and the command line on an encrypted PDF
+
 SECRET = "SECRET-pw-7f3a"
 
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from auditlib.running.batch.discovery import Job
 from auditlib.running.batch.local_pool import generations
 
@@ -22,6 +24,7 @@ def test_generations_cover_every_job_once_in_order():
     assert [len(g) for g in generations(jobs, workers=3, max_tasks_per_child=20)] == [7]
 
 
+@pytest.mark.slow
 def test_more_departments_than_jobs_times_tasks_per_child_finish(tmp_path: Path):
     """2 jobs, 1 department per worker, 5 departments: with ProcessPoolExecutor(max_tasks_per_child=1)
     this hung for ever on Python 3.11-3.13 once the first workers retired; the timeout turns a

@@ -23,6 +23,8 @@ from conftest import RAW, ROOT
 HOOK = """
 import os
 
+pytestmark = pytest.mark.slow  # the command line and a batch with a broken rule
+
 _RULE = os.environ.get("AUDITLIB_TEST_BREAK_RULE")
 if _RULE:
     import dataclasses

@@ -18,6 +18,8 @@ from test_bad_input import make_html, make_scanned, make_truncated, make_unrelat
 
 from conftest import RAW, ROOT
 
+pytestmark = pytest.mark.slow  # the bad-input corpus through the command line, batches and Dask
+
 SMALL = RAW / "sample-wuhan-small-2024.pdf"
 CASES = {  # file -> what its cause says
     "empty.pdf": "empty file",
