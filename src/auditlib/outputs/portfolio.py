@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
-def load_summary(batch_dir: str | Path) -> pd.DataFrame:
-    """One row per department: slug, department, year, status, errors, warnings, infos, seconds."""
-    batch = Path(batch_dir)
-    manifest = json.loads((batch / "manifest.json").read_text(encoding="utf-8"))
+#: The columns of ``OUT_DIR/portfolio/summary.csv`` (docs/contract.md section 5).
+SUMMARY_COLUMNS = ["slug", "department", "year", "status", "errors", "warnings", "infos", "seconds"]
+
+
+def summary_rows(manifest: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per department of a batch manifest, in slug order (None where the manifest has none).
+
+    Why here: the batch writes these rows to summary.csv and the portfolio notebook shows them; one
+    reading of the manifest keeps the two the same.
+    """
     rows = []
     for slug in sorted(manifest["departments"]):
         e = manifest["departments"][slug]
@@ -35,13 +43,21 @@ def load_summary(batch_dir: str | Path) -> pd.DataFrame:
                 "cause": e.get("cause") or "",
             }
         )
-    return pd.DataFrame(
-        rows, columns=["slug", "department", "year", "status", "errors", "warnings", "infos", "seconds", "cause"]
-    )
+    return rows
+
+
+def load_summary(batch_dir: str | Path) -> pd.DataFrame:
+    """One row per department: slug, department, year, status, errors, warnings, infos, seconds, cause."""
+    import pandas as pd
+
+    manifest = json.loads((Path(batch_dir) / "manifest.json").read_text(encoding="utf-8"))
+    return pd.DataFrame(summary_rows(manifest), columns=[*SUMMARY_COLUMNS, "cause"])
 
 
 def load_findings(batch_dir: str | Path) -> pd.DataFrame:
     """Every finding of every audited department (slug, rule_id, severity, message, first page)."""
+    import pandas as pd
+
     batch = Path(batch_dir)
     rows = []
     for path in sorted(batch.glob("*/findings.json")):
@@ -62,6 +78,8 @@ def load_findings(batch_dir: str | Path) -> pd.DataFrame:
 
 def rule_frequency(findings: pd.DataFrame) -> pd.DataFrame:
     """Rules by number of departments and findings, errors and warnings only, most frequent first."""
+    import pandas as pd
+
     serious = findings[findings["severity"].isin(["error", "warning"])]
     if serious.empty:
         return pd.DataFrame(columns=["rule_id", "departments", "findings"])

@@ -7,28 +7,12 @@ from pathlib import Path
 from typing import Any
 
 from auditlib.outputs.files import csv_text
+from auditlib.outputs.portfolio import SUMMARY_COLUMNS, summary_rows
 from auditlib.running.batch.notebooks import PORTFOLIO_NOTEBOOK, execute, write_html
-
-SUMMARY_COLUMNS = ["slug", "department", "year", "status", "errors", "warnings", "infos", "seconds"]
 
 
 def write_summary(out_dir: Path, manifest: dict[str, Any]) -> Path:
-    rows = []
-    for slug in sorted(manifest["departments"]):
-        e = manifest["departments"][slug]
-        counts = e.get("counts") or {}
-        rows.append(
-            {
-                "slug": slug,
-                "department": e.get("department") or "",
-                "year": e.get("year") or "",
-                "status": e.get("status"),
-                "errors": counts.get("error", ""),
-                "warnings": counts.get("warning", ""),
-                "infos": counts.get("info", ""),
-                "seconds": e.get("seconds") if e.get("seconds") is not None else "",
-            }
-        )
+    rows = [{k: "" if row[k] is None else row[k] for k in SUMMARY_COLUMNS} for row in summary_rows(manifest)]
     portfolio = out_dir / "portfolio"
     portfolio.mkdir(exist_ok=True)
     path = portfolio / "summary.csv"
