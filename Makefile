@@ -48,7 +48,7 @@ demo: setup ## audit the bundled sample corpus as a batch (HTML reports in data/
 	@echo "open $(OUT)/demo/portfolio/portfolio.html (overview) and $(OUT)/demo/<name>/audit.html (one per department)"
 
 test: setup ## run all tests (pytest, and nbval on the stored reference notebooks)
-	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg tests
+	$(BIN)/python -m pytest --nbval --nbval-sanitize-with tests/notebooks/sanitize.cfg --durations=15 tests
 
 test-fast: setup ## the inner loop: every test not marked slow (under a minute; no PDF reading or rendering)
 	$(BIN)/python -m pytest -p no:nbval -m "not slow" -q tests

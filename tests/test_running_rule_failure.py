@@ -20,10 +20,10 @@ import pytest
 
 from conftest import RAW, ROOT
 
+pytestmark = pytest.mark.slow  # the command line and a batch with a broken rule
+
 HOOK = """
 import os
-
-pytestmark = pytest.mark.slow  # the command line and a batch with a broken rule
 
 _RULE = os.environ.get("AUDITLIB_TEST_BREAK_RULE")
 if _RULE:
