@@ -68,14 +68,12 @@ def rate(ctx: AuditContext) -> Iterator[Check]:
             f"{name}绩效自评表执行率为{row['rate']}，按执行数{fmt(b)}÷预算数{fmt(a)}计算应为"
             f"{fmt_pct(recomputed)}，{'仅差尾数' if severity == 'info' else '不符'}。"
         )
-        yield ctx.fail(
+        yield ctx.fail_percent(
             subject,
             severity,
             message,
-            tables=[],
-            expected=fmt_pct(recomputed),
-            actual=fmt_pct(r),
-            difference=diff(r, recomputed),
+            r,
+            recomputed,
             evidence=[_ev(row, "rate"), _ev(row, "actual"), _ev(row, "budget")],
         )
 

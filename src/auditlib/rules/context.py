@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from auditlib.model.findings import Check, Evidence, Finding, diff, fmt
+from auditlib.model.findings import Check, Evidence, Finding, diff, fmt, fmt_pct
 from auditlib.model.money import Interval, compare_sum
 from auditlib.model.report import Report
 from auditlib.model.tables import CanonicalTable
@@ -206,6 +206,29 @@ class AuditContext:
         """A failed check carrying its one finding."""
         finding = Finding(self.rule_id, severity, message, list(tables), expected, actual, difference, list(evidence))
         return Check(self.rule_id, subject, "failed", severity, finding=finding)
+
+    def fail_percent(
+        self,
+        subject: str,
+        severity: str,
+        message: str,
+        printed: Decimal,
+        recomputed: Decimal,
+        *,
+        tables: Iterable[str] = (),
+        evidence: Iterable[Evidence] = (),
+    ) -> Check:
+        """A printed percentage that does not recompute: its finding gives both as percentages."""
+        return self.fail(
+            subject,
+            severity,
+            message,
+            tables=tables,
+            expected=fmt_pct(recomputed),
+            actual=fmt_pct(printed),
+            difference=diff(printed, recomputed),
+            evidence=evidence,
+        )
 
     # ------------------------------------------------------------ comparisons
 

@@ -94,16 +94,7 @@ def completion(ctx: AuditContext) -> Iterator[Check]:
             f"情况说明第{fact.span.page}页：{fact.subject}完成率列为{rate.text}，按决算数{actual.text}÷"
             f"年初预算数{budget.text}计算应为{fmt_pct(recomputed)}。"
         )
-        yield ctx.fail(
-            subject,
-            severity,
-            message,
-            tables=[],
-            expected=fmt_pct(recomputed),
-            actual=fmt_pct(rate.value),
-            difference=diff(rate.value, recomputed),
-            evidence=[fact_evidence(fact)],
-        )
+        yield ctx.fail_percent(subject, severity, message, rate.value, recomputed, evidence=[fact_evidence(fact)])
     if not seen:
         yield ctx.skip("narrative", "情况说明中未识别到预算完成情况")
 

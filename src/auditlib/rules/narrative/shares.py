@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditlib.model.findings import Check, diff, fmt, fmt_pct
+from auditlib.model.findings import Check, fmt, fmt_pct
 from auditlib.model.money import compare_ratio, convert_unit, recompute_percent
 from auditlib.reading.narrative import Fact
 from auditlib.rules.context import AuditContext, Ref
@@ -111,14 +111,13 @@ def share(ctx: AuditContext) -> Iterator[Check]:
                 f"{fmt_pct(recomputed)}，与所列{pct.text}不符{why}。"
             )
             evidence = [fact_evidence(fact)] + ([ctx.evidence(base_ref)] if base_ref else [])
-            yield ctx.fail(
+            yield ctx.fail_percent(
                 subject,
                 severity,
                 message,
+                pct.value,
+                recomputed,
                 tables=[base_ref[0]] if base_ref else [],
-                expected=fmt_pct(recomputed),
-                actual=fmt_pct(pct.value),
-                difference=diff(pct.value, recomputed),
                 evidence=evidence,
             )
     if not seen:
@@ -192,15 +191,6 @@ def yoy(ctx: AuditContext) -> Iterator[Check]:
             f"情况说明第{fact.span.page}页“{fact.span.text[:70]}”：按增减额{change.text}÷上年数{fmt(previous)}"
             f"计算增减率应为{fmt_pct(recomputed)}，与所列{pct.text}不符。"
         )
-        yield ctx.fail(
-            subject,
-            severity,
-            message,
-            tables=[],
-            expected=fmt_pct(recomputed),
-            actual=fmt_pct(pct.value),
-            difference=diff(pct.value, recomputed),
-            evidence=[fact_evidence(fact)],
-        )
+        yield ctx.fail_percent(subject, severity, message, pct.value, recomputed, evidence=[fact_evidence(fact)])
     if not seen:
         yield ctx.skip("narrative", "情况说明中未识别到同比增减")
