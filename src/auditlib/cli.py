@@ -77,6 +77,9 @@ def _cmd_mutate(args: argparse.Namespace) -> int:
 def _cmd_inspect(args: argparse.Namespace) -> int:
     """Quick look: pages and table pages of each PDF (text layer only)."""
     from auditlib.reading.pdf import InputError, classify_pages, read_text
+    from auditlib.reading.pipeline import DEFAULT_TIMEOUT
+    from auditlib.running.read_guard import guarded
+    from auditlib.running.sandbox import Limits
 
     paths: list[Path] = []
     for given in args.paths:
@@ -94,7 +97,7 @@ def _cmd_inspect(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in paths:
         try:
-            text = read_text(path)
+            text = guarded(Limits(timeout=DEFAULT_TIMEOUT), read_text, path)
         except InputError as exc:
             sys.stderr.write(f"auditlib: {path}: {exc}\n")
             status = EXIT_INPUT
@@ -109,6 +112,7 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
     import math
 
     from auditlib.reading.pipeline import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT
+    from auditlib.running.sandbox import DEFAULT_MAX_MEMORY_MB, MIN_MAX_MEMORY_MB
 
     def pages(text: str) -> int:
         try:
@@ -143,6 +147,23 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help=f"stop a document that takes longer (default {DEFAULT_TIMEOUT:g})",
     )
+
+    def megabytes(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number of MB: {text!r}") from None
+        if value < MIN_MAX_MEMORY_MB:
+            raise argparse.ArgumentTypeError(f"must be at least {MIN_MAX_MEMORY_MB} (MB)")
+        return value
+
+    p.add_argument(
+        "--max-memory",
+        type=megabytes,
+        default=DEFAULT_MAX_MEMORY_MB,
+        metavar="MB",
+        help=f"stop reading a document whose reading holds more memory (default {DEFAULT_MAX_MEMORY_MB})",
+    )
     p.add_argument(
         "--cache",
         default=os.environ.get("AUDITLIB_CACHE", "data/processed/.cache"),
@@ -169,6 +190,7 @@ def _read_for_cli(args: argparse.Namespace):
         max_pages=args.max_pages,
         timeout=args.timeout,
         cache=None if args.no_cache else args.cache,
+        max_memory=args.max_memory,
     )
 
 
@@ -276,6 +298,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         max_pages=args.max_pages,
         timeout=args.timeout,
         cache=None if args.no_cache else args.cache,
+        max_memory=args.max_memory,
     )
     out = Path(args.out)
     try:

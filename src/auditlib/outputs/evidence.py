@@ -319,3 +319,23 @@ def finding_images(
     finally:
         doc.close()
     return written
+
+
+def evidence_pngs(
+    pdf_path: str | Path, evidence_lists: Sequence[Sequence[Any]], password: str | None = None, scale: float = 2.0
+) -> list[bytes | None]:
+    """PNG bytes for each evidence list (None where nothing can be shown), the PDF opened once
+    and each page rendered once. This is the step a working paper runs in a limited child
+    (auditlib.running.read_guard.guarded): it opens the untrusted PDF again."""
+    if not any(_get(e, "page") for lst in evidence_lists for e in lst):
+        return [None] * len(evidence_lists)
+    doc = pdfium.PdfDocument(str(pdf_path), password=password)
+    page_images: dict[tuple[int, float], Any] = {}
+    try:
+        out: list[bytes | None] = []
+        for lst in evidence_lists:
+            rendered = render_evidence(doc, lst, scale=scale, page_images=page_images)
+            out.append(rendered.png() if rendered is not None else None)
+        return out
+    finally:
+        doc.close()

@@ -21,7 +21,8 @@ from auditlib.reading.pipeline import DEFAULT_MAX_PAGES, DEFAULT_TIMEOUT, Report
 from auditlib.rules import AuditResult
 from auditlib.running.audit_run import audit_output
 from auditlib.running.password import password_or_environment
-from auditlib.running.read_guard import read_guarded
+from auditlib.running.read_guard import guarded, read_guarded
+from auditlib.running.sandbox import DEFAULT_MAX_MEMORY_MB, Limits
 
 SEVERITY_LABELS = {"error": "错误", "warning": "提示", "info": "尾数差异"}
 #: Evidence images per department: enough for a working paper; a report with
@@ -52,6 +53,7 @@ def run_audit(
     timeout: float = DEFAULT_TIMEOUT,
     cache: str | Path | None = "data/processed/.cache",
     include_info_images: bool = False,
+    max_memory: int = DEFAULT_MAX_MEMORY_MB,
 ) -> WorkingPaper:
     """Read, audit and write every output file of one department into ``out_dir``.
 
@@ -59,22 +61,22 @@ def run_audit(
     evidence image per error and warning finding (``evidence/NNN-rule.png``) and
     the charts (``charts/<name>.png``), all in one atomic publish.
 
-    Reading goes through ``read_guarded`` (the hard timeout and the error mapping every path
-    shares), so a file that cannot be audited raises ``InputError`` with the same cause as
+    Reading and the evidence crops go through the hard limits every path shares (``--timeout``,
+    ``--max-memory``: auditlib.running.read_guard), so a file that cannot be audited raises ``InputError`` with the same cause as
     ``auditlib audit`` prints. Without ``password``, the one a batch put into this kernel's
     environment is used (auditlib.running.password): a batch never writes it into the notebook.
     A rule that raised leaves its ``internal`` line in checks.csv and its traceback in rules.log.
     """
-    import pypdfium2 as pdfium
-
-    from auditlib.outputs.evidence import render_evidence
+    from auditlib.outputs.evidence import evidence_pngs
     from auditlib.outputs.fonts import png_bytes
     from auditlib.outputs.plots import all_charts
 
     pdf = Path(pdf)
     out = Path(out_dir)
     password = password_or_environment(password)
-    report = read_guarded(pdf, password=password, max_pages=max_pages, timeout=timeout, cache=cache)
+    report = read_guarded(
+        pdf, password=password, max_pages=max_pages, timeout=timeout, cache=cache, max_memory=max_memory
+    )
     files, result = audit_output(report)
     images: dict[int, str] = {}
     wanted = [
@@ -83,16 +85,12 @@ def run_audit(
         if (f.severity != "info" or include_info_images) and any(e.page for e in f.evidence)
     ][:MAX_EVIDENCE_IMAGES]
     if wanted:
-        doc = pdfium.PdfDocument(str(pdf), password=password)
-        page_images: dict = {}
-        try:
-            for i in wanted:
-                rendered = render_evidence(doc, result.findings[i].evidence, page_images=page_images)
-                if rendered is not None:
-                    images[i] = evidence_name(i, result.findings[i])
-                    files.add_bytes(images[i], rendered.png())
-        finally:
-            doc.close()
+        limits = Limits(timeout=timeout, max_memory_mb=max_memory)
+        pngs = guarded(limits, evidence_pngs, pdf, [result.findings[i].evidence for i in wanted], password=password)
+        for i, png in zip(wanted, pngs):
+            if png is not None:
+                images[i] = evidence_name(i, result.findings[i])
+                files.add_bytes(images[i], png)
     # The rules already extracted the narrative facts the budget chart reads.
     charts = all_charts(report, result.facts)
     for name, fig in charts.items():

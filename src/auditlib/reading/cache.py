@@ -8,6 +8,7 @@ stale result. Entries are written atomically (temporary file, then rename).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -66,9 +67,13 @@ def load_cached(cache_dir: Path, sha256: str, path: Path) -> Report | None:
 
 
 def store_cached(cache_dir: Path, report: Report) -> None:
-    cache_dir.mkdir(parents=True, exist_ok=True)
     entry = cache_dir / f"{cache_key(report.sha256)}.pickle"
     tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as fh:
-        pickle.dump(report, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, entry)
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            pickle.dump(report, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, entry)
+    except OSError:  # a full or read-only cache folder costs the next run a read, never this one
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)

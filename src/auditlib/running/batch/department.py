@@ -85,6 +85,7 @@ def _warm_cache(job: Job, options: Options) -> None:
             max_pages=options.max_pages,
             timeout=options.timeout,
             cache=options.cache,
+            max_memory=options.max_memory,
         )
     except Exception:  # noqa: BLE001 - the notebook will raise and record it
         pass
@@ -99,6 +100,7 @@ def _parameters(job: Job, stage: Path, options: Options) -> dict[str, Any]:
         "timeout": options.timeout,
         "cache": options.cache,
         "include_info_images": False,
+        "max_memory": options.max_memory,
     }
 
 

@@ -14,6 +14,9 @@ class Options:
     max_pages: int = 1000
     timeout: float = 300.0
     cache: str | None = "data/processed/.cache"
+    #: The reading child's memory cap (auditlib.running.sandbox). Not part of the resume key: it
+    #: decides only whether a hostile file is stopped, and a department that failed is redone anyway.
+    max_memory: int = 2048
 
     def parameters(self) -> dict[str, Any]:
         """What decides a department's outputs (the resume key), without secrets."""
