@@ -63,6 +63,7 @@ regen-notebooks: setup ## regenerate the reference notebooks nbval checks (after
 
 bench: setup ## run the benchmarks (one line per figure)
 	$(BIN)/python benchmarks/bench_extract.py
+	$(BIN)/python benchmarks/bench_sandbox.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_dask.py
 
