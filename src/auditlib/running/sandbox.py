@@ -27,6 +27,7 @@ reader with pdb), the step runs in-process and only the SIGALRM timeout of ``rea
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import pickle
@@ -80,6 +81,8 @@ class ChildReport:
     peak_rss_mb: float = 0.0
     seconds: float = 0.0
     status: int | None = None
+    #: CPU seconds (user + system) the child used.
+    cpu_seconds: float = 0.0
 
 
 last_child = ChildReport()
@@ -123,7 +126,15 @@ def run_limited(limits: Limits, fn: Callable[..., T], /, *args: Any, **kwargs: A
     read_end, write_end = os.pipe()
     parent = os.getpid()
     started = time.monotonic()
-    pid = os.fork()
+    # The parent's objects go to the collector's permanent generation for the fork: the child's
+    # collections then never walk (and so never copy-on-write) the pages they live on, which
+    # otherwise costs the child about 0.1 s of page copies per full collection.
+    gc.freeze()
+    try:
+        pid = os.fork()
+    finally:
+        if os.getpid() == parent:
+            gc.unfreeze()
     if pid == 0:  # pragma: no cover - the child; its outcome is checked through the parent
         os.close(read_end)
         _child(limits, address_space, parent, write_end, fn, args, kwargs)
@@ -267,10 +278,11 @@ def _reap(pid: int) -> int | None:
     end = time.monotonic() + _EXIT_GRACE_SECONDS
     while True:
         try:
-            done, status = os.waitpid(pid, os.WNOHANG)
+            done, status, usage = os.wait4(pid, os.WNOHANG)
         except ChildProcessError:
             return None
         if done:
+            last_child.cpu_seconds = usage.ru_utime + usage.ru_stime
             return status
         if time.monotonic() > end:
             _kill(pid)

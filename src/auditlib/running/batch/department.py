@@ -171,7 +171,8 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
             _parameters(job, stage, options),
             cwd=out_dir,
             env=kernel_environment(options.password),
-            execution_timeout=max(int(options.timeout) + 60, 60),
+            # Reading and the evidence crops each have --timeout (in their limited children).
+            execution_timeout=max(2 * int(options.timeout) + 60, 60),
         )
         write_html(nb, executed, stage / "audit.html")
         return _finished(job, stage, out_dir, time.perf_counter() - start)
