@@ -52,7 +52,7 @@ def write_fault(exc: BaseException | None) -> str | None:
     return None
 
 
-def probe_write(folder: Path, size: int = 65536) -> str | None:
+def probe_write(folder: Path, size: int = 32768) -> str | None:
     """Whether ``folder`` can take a small file: None when it can, else the write fault's cause.
 
     For a failure that does not say why (a kernel that died writing, a library that wraps the
