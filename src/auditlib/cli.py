@@ -201,7 +201,10 @@ def _read_document(args: argparse.Namespace):
         sys.stderr.write(f"auditlib: {exc}\n")
         return EXIT_USAGE
     except InputError as exc:
-        clear_previous(out, created)
+        try:
+            clear_previous(out, created)
+        except OSError:  # a read-only or vanished DIR: its earlier outputs stay, the cause is the input
+            pass
         sys.stderr.write(f"auditlib: {_one_line_name(args.pdf)}: {cause_of(exc)}\n")
         return EXIT_INPUT
     except OSError as exc:  # the cache on a full or read-only filesystem
