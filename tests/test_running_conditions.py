@@ -229,7 +229,7 @@ def _size_kb(folder: Path) -> int:
 def test_full_disk_keeps_what_was_finished(long_batch, tmpfs, tmp_path: Path):
     """A department that does not fit: one line, exit 2; the departments already done stay, recorded
     in a whole manifest.json; no staging folder, temporary file or lock left; no process left."""
-    import psutil
+    psutil = pytest.importorskip("psutil")
 
     in_dir, out, (code, _, stderr, _), _ = long_batch
     assert code == 0, stderr
@@ -272,7 +272,7 @@ def test_audit_onto_a_full_filesystem(tmpfs):
 @pytest.mark.slow
 def test_kill_9_of_the_batch_leaves_no_process(tmp_path: Path):
     """Workers, kernel templates, kernels and the resource tracker all end with the batch process."""
-    import psutil
+    psutil = pytest.importorskip("psutil")
 
     in_dir = tmp_path / "in"
     in_dir.mkdir()

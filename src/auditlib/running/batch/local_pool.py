@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
+from typing import Any
 
 from auditlib.outputs.files import write_fault
 from auditlib.running.batch.department import FAILED_OUTPUT, run_department
@@ -69,20 +70,41 @@ def local_runner(
             for job in group:
                 started[job.slug] = now()
                 futures[pool.submit(run_department, job, out_dir, options)] = job
+            reported = set()
             for fut in as_completed(futures):
                 job = futures[fut]
-                try:
-                    outcome = fut.result()
-                except Exception as exc:  # noqa: BLE001 - a dead worker is a failed department
-                    fault = write_fault(exc)
-                    status = FAILED_OUTPUT if fault else "failed_error"
-                    outcome = Outcome(job.slug, status, 0.0, cause=fault or f"{type(exc).__name__}: {exc}")
+                outcome = _outcome(fut, job)
+                reported.add(fut)
+                if outcome.status == FAILED_OUTPUT:
+                    # OUT_DIR is full or read-only: stop every worker now, report the departments
+                    # that finished meanwhile (they are in place), then the fault, which ends the batch.
+                    stop_pool(pool)
+                    for other, other_job in futures.items():
+                        if other not in reported and other.done() and not other.cancelled():
+                            finished = _outcome(other, other_job)
+                            if (
+                                finished.status in ("audited", "failed_input", "failed_error")
+                                and other.exception() is None
+                            ):
+                                yield finished, started[other_job.slug]
+                    done = True
+                    yield outcome, started[job.slug]
+                    return
                 yield outcome, started[job.slug]
             done = True
         finally:
             if not done:  # the batch stops early (or the caller went away): no worker goes on
                 stop_pool(pool)
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _outcome(fut: Any, job: Job) -> Outcome:
+    try:
+        return fut.result()
+    except Exception as exc:  # noqa: BLE001 - a dead worker is a failed department
+        fault = write_fault(exc)
+        status = FAILED_OUTPUT if fault else "failed_error"
+        return Outcome(job.slug, status, 0.0, cause=fault or f"{type(exc).__name__}: {exc}")
 
 
 def descendants(pid: int) -> set[int]:
