@@ -21,7 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from auditlib.outputs.files import missing_root, remove_empty, write_fault
 from auditlib.running.batch.discovery import SLUG_MAX_BYTES, discover
+from auditlib.running.batch.out_lock import LOCK_FILE, BatchBusy, BatchLock
 
 from conftest import RAW, ROOT
 
@@ -139,6 +141,59 @@ def test_long_names_get_short_slugs_that_fit(tmp_path: Path):
             assert len(derived.encode("utf-8")) <= NAME_MAX
     assert slugs[CJK_NAME].startswith("湖北省武汉市财政局部门决算")
     assert slugs[ASCII_NAME].startswith("wuhan-small-department-final-accounts-")
+
+
+# ---------------------------------------------------------------- the pieces, without a batch
+
+
+def test_write_faults_are_recognised_through_causes_and_kernel_errors():
+    class KernelError(Exception):  # what papermill raises for an error inside the kernel
+        ename, evalue = "OSError", "[Errno 28] No space left on device: '/out/x.png'"
+
+    assert write_fault(OSError(28, "No space left on device")) == "no space left on device"
+    assert write_fault(OSError(30, "Read-only file system")) == "read-only file system"
+    try:
+        try:
+            raise OSError(30, "Read-only file system")
+        except OSError as inner:
+            raise RuntimeError("wrapped") from inner
+    except RuntimeError as outer:
+        assert write_fault(outer) == "read-only file system"
+    assert write_fault(KernelError()) == "no space left on device"
+    assert write_fault(OSError(13, "Permission denied")) is None
+    assert write_fault(ValueError("[Errno 28] in a message of a stranger")) is None
+
+
+def test_a_failed_run_removes_only_the_empty_folders_it_created(tmp_path: Path):
+    target = tmp_path / "a" / "b" / "c"
+    root = missing_root(target)
+    assert root == tmp_path / "a"
+    target.mkdir(parents=True)
+    (tmp_path / "a" / "keep").write_text("x")
+    remove_empty(target, root)
+    assert not (tmp_path / "a" / "b").exists() and (tmp_path / "a" / "keep").exists()
+    assert missing_root(tmp_path) is None
+
+
+def test_the_lock_refuses_a_second_holder_and_goes_with_its_file(tmp_path: Path):
+    lock = BatchLock.acquire(tmp_path, "2026-01-02T03:04:05Z")
+    assert (tmp_path / LOCK_FILE).read_text() == f"pid {os.getpid()} since 2026-01-02T03:04:05Z\n"
+    script = (
+        "import sys\nfrom pathlib import Path\nfrom auditlib.running.batch.out_lock import BatchBusy, BatchLock\n"
+        "try:\n    BatchLock.acquire(Path(sys.argv[1]), 'now')\nexcept BatchBusy as exc:\n    print(exc)\n"
+    )
+    other = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert other.stdout.strip() == (
+        f"another batch is running into this folder (pid {os.getpid()} since 2026-01-02T03:04:05Z)"
+    ), other.stderr
+    lock.release()
+    assert not (tmp_path / LOCK_FILE).exists()
+    (tmp_path / LOCK_FILE).write_text("pid 1 since long ago\n")  # left by a killed batch: no one holds it
+    again = BatchLock.acquire(tmp_path, "later")
+    assert (tmp_path / LOCK_FILE).read_text() == f"pid {os.getpid()} since later\n"
+    with pytest.raises(BatchBusy):  # a second lock in the same process is refused too (flock is per open file)
+        BatchLock.acquire(tmp_path, "again")
+    again.release()
 
 
 # ---------------------------------------------------------------- one batch, a second one refused
