@@ -331,7 +331,8 @@ def test_kill_9_of_the_batch_leaves_no_process(tmp_path: Path):
 
     in_dir = tmp_path / "in"
     in_dir.mkdir()
-    shutil.copy(SMALL, in_dir / "small.pdf")
+    for name in ("small.pdf", "second.pdf", "third.pdf"):
+        shutil.copy(SMALL, in_dir / name)
     batch = subprocess.Popen(
         [sys.executable, "-m", "auditlib.cli", *_batch_args(in_dir, tmp_path / "out", jobs=1)],
         cwd=ROOT,
