@@ -6,16 +6,21 @@ rather than made to wait: a batch runs for hours, and a run that silently waits 
 than a clear line. The lock is ``fcntl.flock`` on ``OUT_DIR/.auditlib-batch.lock``, which holds the
 pid and start time of the batch; the kernel releases it when the process ends in any way (even
 ``kill -9``), so a stale file never blocks. The batch removes the file when it ends; a batch that
-finds the file replaced under its lock (removed by the previous holder) locks the new one.
+finds the file replaced under its lock (removed by the previous holder) locks the new one. (Where
+there is no ``fcntl``, Windows, the file is written but nothing is locked.)
 """
 
 from __future__ import annotations
 
 import errno
-import fcntl
 import os
 import time
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no flock; batches into one folder are not kept apart
+    fcntl = None  # type: ignore[assignment]
 
 LOCK_FILE = ".auditlib-batch.lock"
 
@@ -56,7 +61,9 @@ class BatchLock:
         the folder cannot be written (the caller decides whether that matters)."""
         path = Path(out_dir) / LOCK_FILE
         while True:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            if fcntl is None:
+                break
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
