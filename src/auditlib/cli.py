@@ -223,14 +223,43 @@ def _read_document(args: argparse.Namespace):
         sys.stderr.write(f"auditlib: {exc}\n")
         return EXIT_USAGE
     except InputError as exc:
-        clear_previous(out, created)
+        try:
+            clear_previous(out, created)
+        except OSError:  # a read-only or vanished DIR: its earlier outputs stay, the cause is the input
+            pass
         sys.stderr.write(f"auditlib: {_one_line_name(args.pdf)}: {cause_of(exc)}\n")
         return EXIT_INPUT
+    except OSError as exc:  # the cache on a full or read-only filesystem
+        from auditlib.outputs.files import write_fault
+
+        cause = write_fault(exc)
+        if cause is None or args.no_cache:
+            raise
+        sys.stderr.write(f"auditlib: {_one_line_name(args.cache)}: cannot write ({cause})\n")
+        return EXIT_USAGE
 
 
 def _one_line_name(name: str) -> str:
     """A file name as given, on one line whatever it holds."""
     return name.replace("\r", "\\r").replace("\n", "\\n")
+
+
+def _publish(files, out: Path, given: str) -> bool:
+    """Publish ``files`` into ``out``; on a full or read-only filesystem one line (exit 2 for the
+    caller), the earlier outputs untouched and no folder this run created left behind."""
+    from auditlib.outputs.files import missing_root, remove_empty, write_fault
+
+    created = missing_root(out)
+    try:
+        files.publish(out)
+    except OSError as exc:
+        cause = write_fault(exc)
+        if cause is None:
+            raise
+        remove_empty(out, created)
+        sys.stderr.write(f"auditlib: {_one_line_name(given)}: cannot write ({cause})\n")
+        return False
+    return True
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
@@ -240,7 +269,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     if isinstance(report, int):
         return report
     out = Path(args.out)
-    extraction_files(report).publish(out)
+    if not _publish(extraction_files(report), out, args.out):
+        return EXIT_USAGE
     print(f"{args.pdf}: {report.department or '?'} {report.year or '?'}: {len(report.tables)}/9 tables -> {out}")
     return EXIT_OK
 
@@ -254,7 +284,8 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         return report
     out = Path(args.out)
     files, result = audit_output(report)
-    files.publish(out)
+    if not _publish(files, out, args.out):
+        return EXIT_USAGE
     print(
         f"{args.pdf}: {report.department or '?'} {report.year or '?'}: "
         f"{result.count('error')} errors, {result.count('warning')} warnings, {result.count('info')} rounding notes -> {out}"
@@ -273,7 +304,14 @@ def _cmd_rules(args: argparse.Namespace) -> int:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from auditlib.running.batch import BatchSetupError, Options, check_scheduler, discover, run_batch
+    from auditlib.running.batch import (
+        BatchOutputError,
+        BatchSetupError,
+        Options,
+        check_scheduler,
+        discover,
+        run_batch,
+    )
 
     in_dir = Path(args.in_dir)
     if not in_dir.is_dir():
@@ -307,6 +345,9 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         )
     except BatchSetupError as exc:  # the workers cannot do the work (e.g. cannot read an input): exit 2
         sys.stderr.write(f"auditlib: {exc}\n")
+        return EXIT_USAGE
+    except BatchOutputError as exc:  # another batch runs into OUT_DIR, or it is full or read-only: exit 2
+        sys.stderr.write(f"auditlib: {_one_line_name(args.out)}: {exc}\n")
         return EXIT_USAGE
     counts: dict[str, int] = {}
     for o in result.outcomes.values():

@@ -12,6 +12,7 @@ order, fixed float rounding.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -21,6 +22,89 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST = ".auditlib-files"
+
+#: The errors that mean "this folder cannot take more files": the command line prints one line
+#: ``auditlib: <folder>: cannot write (<cause>)`` and exits 2, never a traceback.
+WRITE_FAULTS = {
+    errno.ENOSPC: "no space left on device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+}
+
+
+def write_fault(exc: BaseException | None) -> str | None:
+    """The cause when ``exc`` (or an exception it was raised from) is a write fault, else None.
+
+    An error raised inside a notebook's kernel comes back as text (papermill's
+    ``PapermillExecutionError`` has ``ename`` and ``evalue``): its ``[Errno N]`` is looked for there.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in WRITE_FAULTS:
+            return WRITE_FAULTS[exc.errno]
+        if hasattr(exc, "evalue"):
+            text = f"{getattr(exc, 'ename', '')}: {exc.evalue}"
+            for code, cause in WRITE_FAULTS.items():
+                if f"[Errno {code}]" in text or os.strerror(code) in text:
+                    return cause
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def probe_write(folder: Path, size: int = 32768) -> str | None:
+    """Whether ``folder`` can take a small file: None when it can, else the write fault's cause.
+
+    For a failure that does not say why (a kernel that died writing, a library that wraps the
+    OSError): a full or read-only folder is then recognised by trying. Other errors say nothing
+    about the folder (None).
+    """
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".auditlib-probe-", dir=folder)
+    except OSError as exc:
+        return write_fault(exc)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(b"\0" * size)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except OSError as exc:
+        return write_fault(exc)
+    finally:
+        try:
+            os.unlink(probe)
+        except OSError:
+            pass
+    return None
+
+
+def missing_root(folder: Path) -> Path | None:
+    """The outermost folder of ``folder``'s path that does not exist yet (None when it exists):
+    what a failed run removes again if it is left empty."""
+    folder = Path(folder).absolute()
+    root = None
+    while not folder.exists():
+        root = folder
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    return root
+
+
+def remove_empty(folder: Path, root: Path | None) -> None:
+    """Remove ``folder`` and its parents up to ``root`` while they are empty (after a failed run
+    that created them); never anything that holds a file."""
+    if root is None:
+        return
+    folder, root = Path(folder).absolute(), Path(root).absolute()
+    while True:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        if folder == root or folder.parent == folder:
+            return
+        folder = folder.parent
 
 
 def csv_text(header: list[str], rows: list[dict[str, Any]]) -> str:
@@ -61,10 +145,12 @@ class OutputSet:
                 target.write_bytes(data)
             manifest = "".join(f"{rel}\n" for rel in sorted(self.files))
             (stage / MANIFEST).write_text(manifest, encoding="utf-8")
+            # Every folder first: on a full disk a new folder can fail, and then no file is moved yet.
+            for rel in sorted(self.files):
+                (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
             written = []
             for rel in sorted(self.files):
                 dest = out_dir / rel
-                dest.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(stage / rel, dest)
                 written.append(dest)
             for rel in sorted(previous - set(self.files)):

@@ -18,10 +18,15 @@ for a kernel instead of calling ``Popen``; papermill/nbclient take it as
 ``pidfd`` (the kernel is the template's child, not the worker's) and signals its
 process group for interrupts and kills, like jupyter_client's LocalProvisioner.
 
-Lifetimes: the template ends when its worker closes the pipe (or dies); a
-kernel ends when nbclient shuts it down, and on its own within a second when
-the template is gone (ipykernel's parent poller, given the template's pid), so
-a batch killed with SIGKILL leaves no kernel behind.
+Lifetimes: the template ends when its worker closes the pipe or dies (it is
+armed with the parent-death signal, auditlib.running.parent_death); a kernel
+ends when nbclient shuts it down, and at once when the template is gone (each
+forked kernel arms the parent-death signal again after the fork, which clears
+it; ipykernel's parent poller, given the template's pid, is the fallback), so
+a batch killed with SIGKILL leaves no template and no kernel behind. A kernel
+launched the ordinary way is started through ``python -m
+auditlib.running.kernel_fork --guard PID CMD...``, which arms the signal and
+then execs the kernel command (same process), so it too dies with its worker.
 
 Where it does not apply (not Linux, no ``os.pidfd_open``, a kernelspec that is
 not this interpreter's ipykernel, ``AUDITLIB_KERNEL=spawn`` in the environment,
@@ -106,10 +111,13 @@ def _reap(_signum: int, _frame: Any) -> None:
             return
 
 
-def _become_kernel(request: dict[str, Any], server_files: list[Any], start_dir: str) -> None:
+def _become_kernel(request: dict[str, Any], server_files: list[Any], start_dir: str, template: int) -> None:
     """In the forked child: turn into ``python -m ipykernel_launcher <argv>`` and never return."""
+    from auditlib.running.parent_death import die_with_parent
+
     code = 1
     try:
+        die_with_parent(template)  # fork cleared the template's own parent-death signal
         for f in server_files:
             f.close()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
@@ -119,7 +127,6 @@ def _become_kernel(request: dict[str, Any], server_files: list[Any], start_dir: 
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(request["env"])
-        template = os.getppid()
         os.environ["JPY_PARENT_PID"] = str(template)
         if sys.path and sys.path[0] == start_dir:  # `python -m` puts the working directory first
             sys.path[0] = os.getcwd()
@@ -147,14 +154,18 @@ def _become_kernel(request: dict[str, Any], server_files: list[Any], start_dir: 
         os._exit(code)
 
 
-def serve() -> None:
+def serve(parent: int | None = None) -> None:
     """The template: read one JSON request per line on stdin, answer one JSON line on stdout.
 
     Requests: ``{"op": "fork", "argv": [...], "env": {...}, "cwd": "..."}`` answers
     ``{"pid": N}``; ``{"op": "stats"}`` answers the peak resident set (kB) of the template
     and of its finished kernels. The first line written is ``{"ready": PID}`` once the
-    modules are imported. End of input ends the template.
+    modules are imported. End of input ends the template, and so does the death of ``parent``
+    (the worker that started it).
     """
+    from auditlib.running.parent_death import die_with_parent
+
+    die_with_parent(parent)
     requests = os.fdopen(os.dup(0), "rb")
     replies = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_RDWR)
@@ -176,7 +187,8 @@ def serve() -> None:
 
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C in a terminal is the batch's to handle
-    reply({"ready": os.getpid()})
+    me = os.getpid()
+    reply({"ready": me})
     for line in requests:
         try:
             request = json.loads(line)
@@ -191,7 +203,7 @@ def serve() -> None:
                 reply({"error": f"fork failed: {exc}"})
                 continue
             if pid == 0:
-                _become_kernel(request, [requests, replies], start_dir)
+                _become_kernel(request, [requests, replies], start_dir, template=me)
             reply({"pid": pid})
         elif op == "stats":
             import resource
@@ -225,7 +237,7 @@ class ForkServer:
     def _start_locked(self) -> None:
         if self._proc is None:
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "auditlib.running.kernel_fork"],
+                [sys.executable, "-m", "auditlib.running.kernel_fork", str(os.getpid())],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 close_fds=True,
@@ -375,11 +387,61 @@ class _ForkedProcess:
         self.send_signal(signal.SIGTERM)
 
 
-def _provisioner_class() -> type:
+def guarded_command(cmd: list[str]) -> list[str]:
+    """``cmd`` started so that it dies with this process (Linux; elsewhere ``cmd`` unchanged)."""
+    if not sys.platform.startswith("linux"):
+        return list(cmd)
+    return [sys.executable, "-m", "auditlib.running.kernel_fork", "--guard", str(os.getpid()), *cmd]
+
+
+def _guard_main(argv: list[str]) -> None:
+    """``--guard PID CMD...``: arm the parent-death signal for PID, then become CMD (exec keeps it)."""
+    from auditlib.running.parent_death import die_with_parent
+
+    die_with_parent(int(argv[0]))
+    os.execvp(argv[1], argv[1:])
+
+
+@functools.lru_cache(maxsize=1)
+def _guarded_provisioner_class() -> type:
     from jupyter_client.provisioning import LocalProvisioner
 
-    class ForkProvisioner(LocalProvisioner):  # type: ignore[misc]
-        """LocalProvisioner that gets its kernel from the template instead of ``Popen``."""
+    class GuardedProvisioner(LocalProvisioner):  # type: ignore[misc]
+        """LocalProvisioner whose kernel dies with this process (see :func:`guarded_command`)."""
+
+        async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+            return await super().launch_kernel(guarded_command(cmd), **kwargs)
+
+    return GuardedProvisioner
+
+
+def _with_provisioner(base: type, provisioner: type, name: str) -> type:
+    """A subclass of the kernel manager ``base`` that launches through ``provisioner``."""
+
+    async def _async_pre_start_kernel(self: Any, **kw: Any) -> Any:
+        import uuid
+
+        self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+        if self.provisioner is None:
+            self.provisioner = provisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+        return await base._async_pre_start_kernel(self, **kw)
+
+    return type(name, (base,), {"_async_pre_start_kernel": _async_pre_start_kernel})
+
+
+@functools.lru_cache(maxsize=1)
+def launched_kernel_manager_class() -> type:
+    """The kernel manager for kernels launched the ordinary way (no template): each one dies with
+    the process that launched it."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    return _with_provisioner(AsyncKernelManager, _guarded_provisioner_class(), "GuardedKernelManager")
+
+
+def _provisioner_class() -> type:
+    class ForkProvisioner(_guarded_provisioner_class()):  # type: ignore[misc]
+        """LocalProvisioner that gets its kernel from the template instead of ``Popen`` (and
+        launches a guarded kernel the ordinary way when the template cannot)."""
 
         async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
             if not _is_this_ipykernel(cmd):
@@ -421,23 +483,14 @@ def kernel_manager_class() -> type | None:
 
 @functools.lru_cache(maxsize=1)
 def _fork_kernel_manager() -> type:
+    """AsyncKernelManager whose kernels are forked from this process's template."""
     from jupyter_client.manager import AsyncKernelManager
 
-    provisioner = _provisioner_class()
-
-    class ForkKernelManager(AsyncKernelManager):  # type: ignore[misc]
-        """AsyncKernelManager whose kernels are forked from this process's template."""
-
-        async def _async_pre_start_kernel(self, **kw: Any) -> Any:
-            import uuid
-
-            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
-            if self.provisioner is None:
-                self.provisioner = provisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
-            return await super()._async_pre_start_kernel(**kw)
-
-    return ForkKernelManager
+    return _with_provisioner(AsyncKernelManager, _provisioner_class(), "ForkKernelManager")
 
 
 if __name__ == "__main__":
-    serve()
+    if sys.argv[1:2] == ["--guard"]:
+        _guard_main(sys.argv[2:])
+    else:
+        serve(int(sys.argv[1]) if len(sys.argv) > 1 else None)

@@ -5,7 +5,8 @@ after a number of documents so memory cannot creep. The manifest is rewritten af
 department, so a batch killed at any moment resumes where it stopped.
 
 The modules, in the order of a run: ``discovery`` (PDFs and slugs), ``manifest`` (resume),
-``department`` (one papermill run, HTML, staging swap), ``local_pool`` and ``dask_pool`` (+
+``out_lock`` (one batch per OUT_DIR, the error that ends a batch cleanly), ``department`` (one
+papermill run, HTML, staging swap), ``local_pool`` and ``dask_pool`` (+
 ``dask_setup``) (where departments run), ``summary`` (summary.csv and the portfolio), ``loop``
 (the batch); ``notebooks`` (which notebooks, how they are executed) and ``options`` (what the
 stages hand each other).
@@ -26,6 +27,7 @@ from auditlib.running.batch.notebooks import (
     skip_slow_optional_imports,
 )
 from auditlib.running.batch.options import BatchResult, Options, Outcome
+from auditlib.running.batch.out_lock import BatchOutputError
 from auditlib.running.batch.summary import SUMMARY_COLUMNS, run_portfolio_notebook, write_summary
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "NOTEBOOKS",
     "PORTFOLIO_NOTEBOOK",
     "SUMMARY_COLUMNS",
+    "BatchOutputError",
     "BatchResult",
     "BatchSetupError",
     "Job",

@@ -146,15 +146,24 @@ def _submit_all(
             lost.append(f"scheduler lost before it ran ({type(exc).__name__}: {exc})")
 
     submit()
-    for fut, result in done:
-        job, submitted = running.pop(fut)
-        if fut.status == "finished":
-            outcome, started = result
-        else:  # the task raised, or its worker was lost: recorded, the rest go on
-            outcome, started = _dask_lost(job, result), submitted
-        fut.release()
-        submit()
-        yield outcome, started
+    try:
+        for fut, result in done:
+            job, submitted = running.pop(fut)
+            if fut.status == "finished":
+                outcome, started = result
+            else:  # the task raised, or its worker was lost: recorded, the rest go on
+                outcome, started = _dask_lost(job, result), submitted
+            fut.release()
+            submit()
+            yield outcome, started
+    except GeneratorExit:  # the batch stops early (OUT_DIR full or read-only): nothing more is started
+        waiting.clear()
+        if running:
+            try:
+                client.cancel(list(running))
+            except Exception:  # noqa: BLE001 - the scheduler may be gone already
+                pass
+        raise
     for job in waiting:  # only when the scheduler was lost; a rerun does them
         yield Outcome(job.slug, "failed_error", 0.0, cause=one_line(lost[0] if lost else "not run")), now()
 

@@ -12,6 +12,11 @@ What a department keeps:
   ``rules.log`` with the traceback, status ``failed_error`` with a cause naming the rule. The
   outputs are kept because they are real findings; the status says they are incomplete, and a
   rerun redoes the department.
+
+When OUT_DIR itself fails (no space left, read-only, quota): nothing of the department is kept, its
+staging folder is removed, and the outcome is ``failed_output``, which the batch never records: it
+stops the whole batch (auditlib.running.batch.loop), since every other department would fail the
+same way.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import traceback
 from pathlib import Path
 from typing import Any
 
+from auditlib.outputs.files import probe_write, write_fault
 from auditlib.running.batch.discovery import Job
 from auditlib.running.batch.notebooks import DEPARTMENT_NOTEBOOK, execute, skip_slow_optional_imports, write_html
 from auditlib.running.batch.options import Options, Outcome
@@ -150,6 +156,25 @@ def _failed(job: Job, exc: Exception, stage: Path, out_dir: Path, seconds: float
     )
 
 
+#: The status of a department that OUT_DIR could not take; it ends the batch and is never recorded.
+FAILED_OUTPUT = "failed_output"
+
+
+def output_fault(exc: BaseException, out_dir: Path) -> str | None:
+    """The write fault (``no space left on device``, ``read-only file system``) behind a failed
+    department, or None when the failure has nothing to do with OUT_DIR. The error says so itself,
+    or a small probe write into OUT_DIR fails the same way (a kernel that died writing says nothing)."""
+    return write_fault(exc) or probe_write(out_dir)
+
+
+def _output_failed(job: Job, cause: str, out_dir: Path, seconds: float) -> Outcome:
+    """Remove what this department started in OUT_DIR (a half-written stage never stays)."""
+    for leftover in out_dir.glob(f".{job.slug}.*"):
+        if f".{job.slug}.stage-" in leftover.name or leftover.name == f".{job.slug}.failed-{os.getpid()}":
+            shutil.rmtree(leftover, ignore_errors=True)
+    return Outcome(job.slug, FAILED_OUTPUT, seconds, cause=cause)
+
+
 def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
     """Execute the department notebook for one PDF into OUT_DIR/<slug>/ (atomically)."""
     skip_slow_optional_imports()  # a Dask worker has no pool initializer
@@ -161,8 +186,24 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
         kernel_fork.server().start()  # the kernel, forked with Camelot imported, extracts itself
     else:
         _warm_cache(job, options)  # a launched kernel would import Camelot again: extract here
-    stage = Path(tempfile.mkdtemp(prefix=f".{job.slug}.stage-", dir=out_dir))
-    stage.chmod(0o755)
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{job.slug}.stage-", dir=out_dir))
+        stage.chmod(0o755)
+    except OSError as exc:
+        cause = write_fault(exc)
+        if cause is None:
+            raise
+        return _output_failed(job, cause, out_dir, time.perf_counter() - start)
+    try:
+        return _run_in_stage(job, stage, out_dir, options, start)
+    except Exception as exc:  # noqa: BLE001 - recording the failure itself failed
+        cause = output_fault(exc, out_dir)
+        if cause is None:
+            raise
+        return _output_failed(job, cause, out_dir, time.perf_counter() - start)
+
+
+def _run_in_stage(job: Job, stage: Path, out_dir: Path, options: Options, start: float) -> Outcome:
     executed = stage / "audit.ipynb"
     try:
         nb = execute(
@@ -177,4 +218,7 @@ def run_department(job: Job, out_dir: Path, options: Options) -> Outcome:
         write_html(nb, executed, stage / "audit.html")
         return _finished(job, stage, out_dir, time.perf_counter() - start)
     except Exception as exc:  # noqa: BLE001 - every failure is recorded, the batch goes on
+        cause = output_fault(exc, out_dir)
+        if cause is not None:  # OUT_DIR is full or read-only: the batch stops
+            return _output_failed(job, cause, out_dir, time.perf_counter() - start)
         return _failed(job, exc, stage, out_dir, time.perf_counter() - start)

@@ -27,10 +27,16 @@ def load_manifest(out_dir: Path) -> dict[str, Any]:
 
 
 def write_manifest(out_dir: Path, manifest: dict[str, Any]) -> None:
+    """Replace manifest.json whole; when that fails (a full disk) the last good one stays and no
+    temporary file is left."""
     path = out_dir / "manifest.json"
     tmp = path.with_name(f".manifest.json.{os.getpid()}.tmp")
-    tmp.write_text(json_text(manifest), encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json_text(manifest), encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def unchanged(entry: dict[str, Any] | None, job: Job, sha: str, params: dict[str, Any], out: Path) -> bool:
@@ -69,14 +75,22 @@ def now() -> str:
 
 
 def clean_leftovers(out_dir: Path) -> None:
-    """Remove staging folders a killed run left behind (never a finished department)."""
+    """Remove staging folders and temporary files a killed or failed run left behind (never a
+    finished department). Called with the folder's lock held: no other batch is writing there."""
     for p in out_dir.iterdir():
         if p.name.startswith(".") and (
             ".stage-" in p.name or ".failed-" in p.name or ".old-" in p.name or p.name.startswith(".cache-")
         ):
             shutil.rmtree(p, ignore_errors=True)
-        elif p.name.startswith(".manifest.json.") and p.name.endswith(".tmp"):
+        elif (p.name.startswith(".manifest.json.") and p.name.endswith(".tmp")) or p.name.startswith(
+            ".auditlib-probe-"
+        ):
             p.unlink(missing_ok=True)
+    portfolio = out_dir / "portfolio"
+    if portfolio.is_dir():
+        for p in portfolio.iterdir():
+            if p.name.startswith((".portfolio", ".summary.csv")) and ".tmp" in p.name:
+                p.unlink(missing_ok=True)
 
 
 def remove_stale(out_dir: Path, slugs: set[str]) -> None:

@@ -36,7 +36,7 @@ def skip_slow_optional_imports() -> None:
 
 def kernel_manager_class(env: dict[str, str] | None = None) -> type | None:
     """The kernel manager for papermill: kernels forked from this process's template where possible
-    (auditlib.running.kernel_fork), else None (the ordinary launch); with ``env`` set, a subclass that
+    (auditlib.running.kernel_fork), else the ordinary launch (armed to die with this process); with ``env`` set, a subclass that
     adds those variables to the kernel's environment.
 
     Why the environment: what a kernel must know but no file may keep (the PDF password) reaches it
@@ -45,13 +45,10 @@ def kernel_manager_class(env: dict[str, str] | None = None) -> type | None:
     """
     from auditlib.running import kernel_fork
 
-    base = kernel_fork.kernel_manager_class()
+    # A kernel launched the ordinary way is still started so that it dies with this process.
+    base = kernel_fork.kernel_manager_class() or kernel_fork.launched_kernel_manager_class()
     if not env:
         return base
-    if base is None:
-        from jupyter_client.manager import AsyncKernelManager
-
-        base = AsyncKernelManager
     extra = dict(env)
 
     class KernelWithEnvironment(base):  # type: ignore[misc, valid-type]

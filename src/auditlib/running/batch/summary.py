@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +17,32 @@ def write_summary(out_dir: Path, manifest: dict[str, Any]) -> Path:
     portfolio = out_dir / "portfolio"
     portfolio.mkdir(exist_ok=True)
     path = portfolio / "summary.csv"
-    tmp = path.with_name(".summary.csv.tmp")
-    tmp.write_text(csv_text(SUMMARY_COLUMNS, rows), encoding="utf-8")
-    os.replace(tmp, path)
+    tmp = path.with_name(f".summary.csv.{_run_token()}.tmp")
+    try:
+        tmp.write_text(csv_text(SUMMARY_COLUMNS, rows), encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path
+
+
+def _run_token() -> str:
+    """Part of a temporary file's name that no other run shares (pid and random)."""
+    return f"{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def run_portfolio_notebook(out_dir: Path) -> None:
     """Execute the portfolio notebook over OUT_DIR into OUT_DIR/portfolio/ (+ HTML)."""
     portfolio = out_dir / "portfolio"
-    stage = portfolio / ".portfolio.tmp.ipynb"
-    nb = execute(PORTFOLIO_NOTEBOOK, stage, {"batch_dir": str(out_dir)}, cwd=out_dir)
-    write_html(nb, stage, portfolio / ".portfolio.html.tmp")
-    os.replace(portfolio / ".portfolio.html.tmp", portfolio / "portfolio.html")
-    os.replace(stage, portfolio / "portfolio.ipynb")
+    token = _run_token()  # unique per run: two runs never share a staging file
+    stage = portfolio / f".portfolio.{token}.tmp.ipynb"
+    html = portfolio / f".portfolio.{token}.html.tmp"
+    try:
+        nb = execute(PORTFOLIO_NOTEBOOK, stage, {"batch_dir": str(out_dir)}, cwd=out_dir)
+        write_html(nb, stage, html)
+        os.replace(html, portfolio / "portfolio.html")
+        os.replace(stage, portfolio / "portfolio.ipynb")
+    finally:
+        stage.unlink(missing_ok=True)
+        html.unlink(missing_ok=True)
