@@ -218,13 +218,29 @@ def inflate_bomb(base: Path) -> bytes:
 
 
 def pages_bomb(base: Path) -> bytes:
-    """5,000 pages: the base's pages, then its first table page repeated (shared content, small file)."""
+    """5,000 pages: the base's pages, then its first table page repeated (shared content, small file).
+
+    Written by hand (one short page dictionary per copy, the page-tree root redefined), which
+    takes milliseconds where appending 5,000 pages through pikepdf takes seconds.
+    """
+    import pikepdf
+
     index = table_page(base)
     with _open_base(base) as pdf:
-        page = pdf.pages[index]
-        while len(pdf.pages) < PAGE_COUNT:
-            pdf.pages.append(page)  # pikepdf adds a shallow copy: contents and resources shared
-        return _save(pdf)
+        data = _save(pdf)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root_pages = pdf.Root.Pages.objgen[0]
+        kids = [k.objgen[0] for k in pdf.Root.Pages.Kids]
+        if len(kids) != len(pdf.pages):
+            raise ValueError("the base's page tree is not flat")
+        page = pdf.pages[index].obj
+        body = page.unparse(resolved=True)  # the dictionary itself, its references kept as "N 0 R"
+        size = int(pdf.trailer.Size)
+    copies = list(range(size, size + PAGE_COUNT - len(kids)))
+    bodies = {num: body for num in copies}
+    refs = b" ".join(b"%d 0 R" % k for k in [*kids, *copies])
+    bodies[root_pages] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, PAGE_COUNT)
+    return append_update(data, bodies, new_size=size + len(copies))
 
 
 def image_bomb(base: Path) -> bytes:
