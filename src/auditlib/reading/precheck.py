@@ -26,8 +26,8 @@ Limits (docs/contract.md, README "Hostile files"):
   over the same 256 MiB;
 - arrays nested at most 100 deep in a content stream; objects that qpdf had to cut
   for nesting over its own limit (500);
-- a page tree without loops; form XObjects whose own resources never lead back to
-  themselves;
+- a page tree without loops; no form XObject that draws itself (directly or through
+  other forms, by its own resources or the page's);
 - a stream whose /Length qpdf had to recover (e.g. an indirect reference to the
   stream itself) is not refused: the reading goes on from qpdf's rewritten copy,
   with a note.
@@ -35,6 +35,7 @@ Limits (docs/contract.md, README "Hostile files"):
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -214,35 +215,62 @@ def check_streams(pdf: Any, content_ids: set[tuple[int, int]]) -> None:
             raise InputError(f"compressed streams inflate to over {MAX_INFLATED_TOTAL >> 20} MB in total")
 
 
+_DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
+
+
 def check_xobject_cycles(pages: Any) -> None:
-    """A form XObject whose own /Resources lead back to itself would be drawn without end."""
+    """A form XObject that draws itself, directly or through other forms, would be drawn without end.
+
+    What a form draws is read from its content (the names before ``Do``), resolved in its own
+    /Resources or, when it has none, in those it was drawn with (the page's), as readers do.
+    Only what is drawn counts: resource dictionaries shared between a page and its forms (so
+    that a form's resources name the form itself) are common and harmless. Runs after
+    ``check_streams``, so no form's content is large once decoded.
+    """
     import pikepdf
 
-    def xobjects(resources: Any) -> list[Any]:
+    def xobject_dict(resources: Any) -> Any:
         try:
             xo = resources.get("/XObject") if resources is not None else None
-            return [v for v in xo.values()] if isinstance(xo, pikepdf.Dictionary) else []
         except Exception:  # noqa: BLE001
-            return []
+            return None
+        return xo if isinstance(xo, pikepdf.Dictionary) else None
 
-    done: set[tuple[int, int]] = set()
+    drawn_cache: dict[tuple[int, int], list[bytes]] = {}
+
+    def drawn(form: Any) -> list[bytes]:
+        key = form.objgen
+        if key not in drawn_cache or key == (0, 0):
+            try:
+                drawn_cache[key] = sorted(set(_DRAWN.findall(form.read_bytes())))
+            except Exception:  # noqa: BLE001 - undecodable content: draws nothing we can see
+                drawn_cache[key] = []
+        return drawn_cache[key]
+
     for number, page in enumerate(pages, start=1):
-        stack = [(x, ()) for x in xobjects(_inherited(page.obj, "/Resources"))]
+        page_resources = _inherited(page.obj, "/Resources")
+        xo = xobject_dict(page_resources)
+        if xo is None:
+            continue
+        # (object, forms on the path to it, the /XObject dictionary it was drawn with)
+        stack = [(v, (), xo) for v in xo.values()]
         steps = 0
         while stack and steps < 100_000:
             steps += 1
-            obj, path = stack.pop()
+            obj, path, inherited = stack.pop()
             if not isinstance(obj, pikepdf.Stream) or str(obj.stream_dict.get("/Subtype", "")) != "/Form":
                 continue
             ident = obj.objgen
             if ident in path:
                 raise InputError(f"a form XObject draws itself (page {number})")
-            if ident in done or ident == (0, 0):
+            own = obj.stream_dict.get("/Resources")
+            names = xobject_dict(own) if own is not None else inherited
+            if names is None:
                 continue
-            children = xobjects(obj.stream_dict.get("/Resources"))
-            if not children:
-                done.add(ident)
-            stack.extend((c, (*path, ident)) for c in children)
+            for name in drawn(obj):
+                child = names.get("/" + name.decode("latin-1"))
+                if child is not None:
+                    stack.append((child, (*path, ident), names))
 
 
 def _content_ids(pages: Any) -> set[tuple[int, int]]:
@@ -277,8 +305,8 @@ def precheck(path: Path, password: str | None, doc: Any) -> Precheck:
             check_boxes_pdfium(doc)
             return result
         check_boxes_pikepdf(pages)
-        check_xobject_cycles(pages)
         check_streams(pdf, _content_ids(pages))
+        check_xobject_cycles(pages)
         warnings = pdf.get_warnings()
         result.structure_notes, result.structure_copy = structure_notes(pdf, password, warnings)
     if any("max-nesting" in w or "deeply nested" in w for w in warnings):
