@@ -188,31 +188,38 @@ def check_streams(pdf: Any, content_ids: set[tuple[int, int]]) -> None:
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Stream):
             continue
-        d = obj.stream_dict
-        subtype = str(d.get("/Subtype", ""))
-        if subtype == "/Image":
-            size = _image_bytes(d)
-            if size > MAX_INFLATED:
-                w, h = int(_number(d.get("/Width")) or 0), int(_number(d.get("/Height")) or 0)
-                raise InputError(f"image of {w}x{h} pixels over the {MAX_INFLATED >> 20} MB limit once decoded")
-        filters = _filters(d)
-        if not filters or filters[0] not in ("/FlateDecode", "/Fl"):
-            continue
-        is_content = obj.objgen in content_ids or subtype == "/Form"
         try:
-            raw = obj.read_raw_bytes()
-        except Exception:  # noqa: BLE001 - unreadable stream data: the readers will say so
+            total += _check_stream(obj, content_ids, total)
+        except InputError:
+            raise
+        except Exception:  # noqa: BLE001 - one damaged object: the others are still checked
             continue
-        if not is_content and len(raw) * _DEFLATE_RATIO <= MAX_INFLATED:
-            continue  # cannot inflate past the limit: not worth inflating (fonts, small images)
-        size, deep = _inflate_scan(raw, min(MAX_INFLATED, MAX_INFLATED_TOTAL - total), is_content)
-        if deep:
-            raise InputError(f"nesting too deep (arrays over {MAX_CONTENT_NESTING} levels in a content stream)")
-        if size > MAX_INFLATED:
-            raise InputError(f"a compressed stream inflates to over {MAX_INFLATED >> 20} MB")
-        total += size
         if total > MAX_INFLATED_TOTAL:
             raise InputError(f"compressed streams inflate to over {MAX_INFLATED_TOTAL >> 20} MB in total")
+
+
+def _check_stream(obj: Any, content_ids: set[tuple[int, int]], total: int) -> int:
+    """Refuse one stream that is too large once decoded; the bytes it inflated to (0 if not inflated)."""
+    d = obj.stream_dict
+    subtype = str(d.get("/Subtype", ""))
+    if subtype == "/Image":
+        size = _image_bytes(d)
+        if size > MAX_INFLATED:
+            w, h = int(_number(d.get("/Width")) or 0), int(_number(d.get("/Height")) or 0)
+            raise InputError(f"image of {w}x{h} pixels over the {MAX_INFLATED >> 20} MB limit once decoded")
+    filters = _filters(d)
+    if not filters or filters[0] not in ("/FlateDecode", "/Fl"):
+        return 0
+    is_content = obj.objgen in content_ids or subtype == "/Form"
+    raw = obj.read_raw_bytes()
+    if not is_content and len(raw) * _DEFLATE_RATIO <= MAX_INFLATED:
+        return 0  # cannot inflate past the limit: not worth inflating (fonts, small images)
+    size, deep = _inflate_scan(raw, min(MAX_INFLATED, MAX_INFLATED_TOTAL - total), is_content)
+    if deep:
+        raise InputError(f"nesting too deep (arrays over {MAX_CONTENT_NESTING} levels in a content stream)")
+    if size > MAX_INFLATED:
+        raise InputError(f"a compressed stream inflates to over {MAX_INFLATED >> 20} MB")
+    return size
 
 
 _DRAWN = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
@@ -284,6 +291,20 @@ def _content_ids(pages: Any) -> set[tuple[int, int]]:
     return ids
 
 
+def _guarded(check: Any, *args: Any) -> None:
+    """Run one check; qpdf failing on a damaged object inside it is not a cause to refuse.
+
+    Each check runs on its own, so one that trips over damage does not skip the others; what
+    the damage means for reading is for PDFium and qpdf's repair to say.
+    """
+    try:
+        check(*args)
+    except InputError:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged object, not a hostile size: leave it to the readers
+        pass
+
+
 def precheck(path: Path, password: str | None, doc: Any) -> Precheck:
     """Refuse (InputError) what would blow up the expensive steps; notes on what qpdf recovered."""
     import pikepdf
@@ -304,9 +325,9 @@ def precheck(path: Path, password: str | None, doc: Any) -> Precheck:
                 raise InputError(_CYCLE) from None
             check_boxes_pdfium(doc)
             return result
-        check_boxes_pikepdf(pages)
-        check_streams(pdf, _content_ids(pages))
-        check_xobject_cycles(pages)
+        _guarded(check_boxes_pikepdf, pages)
+        _guarded(lambda: check_streams(pdf, _content_ids(pages)))
+        _guarded(check_xobject_cycles, pages)
         warnings = pdf.get_warnings()
         result.structure_notes, result.structure_copy = structure_notes(pdf, password, warnings)
     if any("max-nesting" in w or "deeply nested" in w for w in warnings):
