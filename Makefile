@@ -14,7 +14,7 @@ LINT_PATHS := src tests scripts benchmarks
 # typed definitions, no explicit Any).
 MYPY_TARGETS := src/auditlib/model src/auditlib/profiles src/auditlib/rules
 
-.PHONY: help setup system-deps samples demo test test-fast lint bench lab docs clean regen-notebooks
+.PHONY: help setup system-deps samples demo test test-fast lint bench fuzz fuzz-quick lab docs clean regen-notebooks
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-14s %s\n", $$1, $$2}'
@@ -66,6 +66,12 @@ bench: setup ## run the benchmarks (one line per figure)
 	$(BIN)/python benchmarks/bench_sandbox.py
 	$(BIN)/python benchmarks/bench_batch.py
 	$(BIN)/python benchmarks/bench_dask.py
+
+fuzz: setup ## the full fuzz run: extract on 1,000 seeded mutations and every bomb (--timeout 30; report in $(OUT)/fuzz.json)
+	$(BIN)/python benchmarks/fuzz.py --variants 1000 --seed auditlib-fuzz-1 --timeout 30 --jobs 2 --report $(OUT)/fuzz.json
+
+fuzz-quick: setup ## a slice of the fuzz run (24 variants, the bombs on the small sample)
+	$(BIN)/python benchmarks/fuzz.py --quick --report $(OUT)/fuzz-quick.json
 
 docs: setup ## regenerate docs/rules.md from the rule catalogue
 	$(BIN)/auditlib rules --markdown > docs/rules.md

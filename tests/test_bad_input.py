@@ -344,7 +344,11 @@ def test_damaged_xref_is_repaired_with_a_note(tmp_path: Path):
     clean = tmp_path / "clean"
     assert_audited(audit(SMALL, clean), clean)
     assert (out / "tables" / "income.csv").read_bytes() == (clean / "tables" / "income.csv").read_bytes()
-    assert (out / "findings.csv").read_bytes() == (clean / "findings.csv").read_bytes()
+    # The same findings as the clean file, plus the one that says the file is damaged.
+    damaged = json.loads((out / "findings.json").read_text(encoding="utf-8"))["findings"]
+    intact = json.loads((clean / "findings.json").read_text(encoding="utf-8"))["findings"]
+    assert [f["rule_id"] for f in damaged if f not in intact] == ["form.file_intact"]
+    assert [f for f in damaged if f["rule_id"] != "form.file_intact"] == intact
 
 
 def test_javascript_is_noted_never_run(tmp_path: Path):

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+from auditlib.samples.hostile import BYTE_MUTATIONS
+
 from conftest import RAW, ROOT
 
 pytestmark = pytest.mark.slow  # fuzzing: the command line on corrupted PDFs
@@ -37,54 +39,9 @@ DOCUMENT_TIMEOUT = 20  # --timeout given to auditlib
 HARD_TIMEOUT = 120  # the subprocess itself: a hang is a failure, not a stuck test run
 
 
-def flip_bits(data: bytearray, rng: random.Random) -> str:
-    n = rng.randint(1, 64)
-    for _ in range(n):
-        i = rng.randrange(len(data))
-        data[i] ^= 1 << rng.randrange(8)
-    return f"flip {n} bits"
-
-
-def overwrite(data: bytearray, rng: random.Random) -> str:
-    n = rng.randint(1, 8)
-    for _ in range(n):
-        i = rng.randrange(len(data))
-        length = rng.randint(1, 256)
-        data[i : i + length] = bytes(rng.randrange(256) for _ in range(min(length, len(data) - i)))
-    return f"overwrite {n} runs"
-
-
-def insert_garbage(data: bytearray, rng: random.Random) -> str:
-    n = rng.randint(1, 4)
-    for _ in range(n):
-        i = rng.randrange(len(data) + 1)
-        data[i:i] = bytes(rng.randrange(256) for _ in range(rng.randint(1, 2048)))
-    return f"insert {n} garbage blocks"
-
-
-def truncate(data: bytearray, rng: random.Random) -> str:
-    keep = rng.randrange(1, len(data))
-    del data[keep:]
-    return f"truncate at {keep}"
-
-
-def damage_tail(data: bytearray, rng: random.Random) -> str:
-    """Overwrite bytes in the last 2 KB: the cross-reference table and trailer."""
-    n = rng.randint(1, 16)
-    start = max(0, len(data) - 2048)
-    for _ in range(n):
-        data[rng.randrange(start, len(data))] = rng.choice(b"0123456789 \n\rxref<>/RobjZ")
-    return f"damage {n} bytes of the xref/trailer"
-
-
-def delete_range(data: bytearray, rng: random.Random) -> str:
-    i = rng.randrange(len(data))
-    length = rng.randint(1, 4096)
-    del data[i : i + length]
-    return f"delete {length} bytes at {i}"
-
-
-MUTATIONS = [flip_bits, overwrite, insert_garbage, truncate, damage_tail, delete_range]
+#: The byte-level mutations (auditlib.samples.hostile, shared with benchmarks/fuzz.py); their order
+#: and their use of the random generator are part of the regression cases below.
+MUTATIONS = BYTE_MUTATIONS
 
 
 def corrupt(i: int, seed: str = SEED) -> tuple[Path, bytes, str]:

@@ -327,15 +327,21 @@ def evidence_pngs(
     """PNG bytes for each evidence list (None where nothing can be shown), the PDF opened once
     and each page rendered once. This is the step a working paper runs in a limited child
     (auditlib.running.read_guard.guarded): it opens the untrusted PDF again."""
+    from auditlib.reading.pdf import readable_pdf
+
     if not any(_get(e, "page") for lst in evidence_lists for e in lst):
         return [None] * len(evidence_lists)
-    doc = pdfium.PdfDocument(str(pdf_path), password=password)
-    page_images: dict[tuple[int, float], Any] = {}
-    try:
-        out: list[bytes | None] = []
-        for lst in evidence_lists:
-            rendered = render_evidence(doc, lst, scale=scale, page_images=page_images)
-            out.append(rendered.png() if rendered is not None else None)
-        return out
-    finally:
-        doc.close()
+    # A damaged file was read from qpdf's repaired copy: the crops come from the same copy
+    # (saved without encryption, so it opens without the password).
+    with readable_pdf(pdf_path, password) as readable:
+        same = Path(readable) == Path(pdf_path)
+        doc = pdfium.PdfDocument(str(readable), password=password if same else None)
+        page_images: dict[tuple[int, float], Any] = {}
+        try:
+            out: list[bytes | None] = []
+            for lst in evidence_lists:
+                rendered = render_evidence(doc, lst, scale=scale, page_images=page_images)
+                out.append(rendered.png() if rendered is not None else None)
+            return out
+        finally:
+            doc.close()

@@ -10,9 +10,11 @@ turned into one clear ``InputError`` (exit 3), never a traceback.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -128,36 +130,167 @@ def open_document(path: Path, password: str | None = None) -> pdfium.PdfDocument
         raise InputError(f"cannot read file ({exc})") from exc
 
 
-def read_text(path: str | Path, password: str | None = None, max_pages: int | None = None) -> PdfText:
+def read_text(
+    path: str | Path,
+    password: str | None = None,
+    max_pages: int | None = None,
+    origin: str | Path | None = None,
+) -> PdfText:
     """Text of every page (PDFium), or InputError for unreadable input.
 
-    The page count is checked against ``max_pages`` right after opening, before
-    any page is read.
+    The page count is checked against ``max_pages`` right after opening, then the cheap
+    structure checks (``precheck``: page boxes, inflated sizes, nesting, loops) run, both
+    before any page is read. A file PDFium refuses as damaged is read from qpdf's repaired
+    copy (``readable_pdf``). ``origin`` is the file as given when ``path`` is already such a
+    copy (``read_report``): the identity (sha256) is the original's, the note says repaired.
+    """
+    from auditlib.reading.precheck import precheck
+
+    path = Path(path)
+    with readable_pdf(path, password) as source:
+        doc = open_document(source, password)
+        try:
+            n = len(doc)
+            if n == 0:
+                raise InputError("damaged PDF: no pages")
+            if max_pages is not None and n > max_pages:
+                raise InputError(f"{n} pages, over --max-pages {max_pages}")
+            checked = precheck(source, password, doc)
+            pages = []
+            for i in range(n):
+                try:
+                    page = doc[i]
+                    textpage = page.get_textpage()
+                except pdfium.PdfiumError as exc:
+                    raise InputError(f"damaged PDF: page {i + 1} cannot be read ({_pdfium_cause(exc)})") from exc
+                pages.append(clean_text(textpage.get_text_bounded()))
+                textpage.close()
+                page.close()
+        finally:
+            doc.close()
+        if sum(len(p.strip()) for p in pages) < 20:
+            raise InputError("no text layer (scanned image?): nothing to read")
+        notes, needs_copy = list(checked.structure_notes), checked.structure_copy
+    original = Path(origin) if origin is not None else path
+    repaired = source != path or original != path
+    if repaired:
+        notes.insert(0, NOTE_QPDF_REPAIRED)
+    for note in checked.notes:
+        if note not in notes:
+            notes.append(note)
+    # A copy made here is gone once read_text returns: Camelot then needs its own (camelot_source).
+    needs_copy = needs_copy or checked.needs_copy or source != path
+    return PdfText(path=path, sha256=sha256_of(original), pages=pages, notes=notes, needs_copy=needs_copy)
+
+
+# ---------------------------------------------------------------- damaged files: qpdf's repaired copy
+
+NOTE_QPDF_REPAIRED = "damaged file: repaired by qpdf"
+_DAMAGED = "damaged PDF that cannot be repaired"
+_COPY_PREFIX = "auditlib-copy-"
+_COPY_NAME = re.compile(r"^auditlib-copy-(\d+)-")
+#: Copies from before the owner pid was in the name, or whose pid cannot be read: removed after a day.
+_STALE_SECONDS = 24 * 3600
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_stale_copies(folder: str | Path | None = None) -> int:
+    """Remove temporary copies whose owner process is dead; the number removed.
+
+    Why: a copy is removed when its reading ends, but a reader killed with SIGKILL (by the
+    sandbox's memory or time limit, or by a user) cannot clean up. Each copy's folder is
+    named ``auditlib-copy-<pid>-*``, so the next read anywhere on the machine finds and
+    removes what a dead process left; copies of live processes are never touched.
+    """
+    root = Path(folder) if folder is not None else Path(tempfile.gettempdir())
+    removed = 0
+    try:
+        entries = list(root.glob(_COPY_PREFIX + "*"))
+    except OSError:
+        return 0
+    for entry in entries:
+        m = _COPY_NAME.match(entry.name)
+        try:
+            if m:
+                pid = int(m.group(1))
+                if pid == os.getpid() or _alive(pid):
+                    continue
+            elif time.time() - entry.stat().st_mtime < _STALE_SECONDS:
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed += 1
+    return removed
+
+
+def copy_folder() -> Path:
+    """A new temporary folder for a copy of a document, named after this process (see sweep)."""
+    return Path(tempfile.mkdtemp(prefix=f"{_COPY_PREFIX}{os.getpid()}-"))
+
+
+def _save_copy(path: Path, password: str | None, dest: Path) -> None:
+    """qpdf's rewrite of ``path`` (decrypted, repaired), streams copied as stored, never inflated."""
+    import pikepdf
+
+    with pikepdf.open(path, password=password or "", suppress_warnings=True) as pdf:
+        if "/Size" not in pdf.trailer:
+            # A trailer qpdf reconstructed from a truncated file can lack /Size; without one
+            # there, qpdf's own output lacks it too (and reads as damaged). qpdf writes the
+            # right value over any placeholder.
+            pdf.trailer.Size = len(pdf.objects) + 1
+        pdf.save(
+            dest,
+            encryption=False,
+            deterministic_id=True,
+            stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        )
+
+
+@contextmanager
+def readable_pdf(path: str | Path, password: str | None = None) -> Iterator[Path]:
+    """The path PDFium can open: ``path`` itself, or qpdf's repaired copy of a damaged file.
+
+    Why: PDFium refuses some damaged files (a truncated end, a broken trailer) that qpdf
+    reconstructs with their full text; such a file is audited from the repaired copy, and
+    every step that opens the document (PDFium, Camelot, the attachments, the evidence
+    crops) must open that same copy. Other refusals (not a PDF, a password) and files
+    neither can open raise InputError as before. The copy lives in a temporary folder
+    named after this process and is removed on every exit; ``sweep_stale_copies`` removes
+    those of processes killed before they could.
     """
     path = Path(path)
-    doc = open_document(path, password)
+    damaged: InputError | None = None
     try:
-        n = len(doc)
-        if n == 0:
-            raise InputError("damaged PDF: no pages")
-        if max_pages is not None and n > max_pages:
-            raise InputError(f"{n} pages, over --max-pages {max_pages}")
-        pages = []
-        for i in range(n):
-            try:
-                page = doc[i]
-                textpage = page.get_textpage()
-            except pdfium.PdfiumError as exc:
-                raise InputError(f"damaged PDF: page {i + 1} cannot be read ({_pdfium_cause(exc)})") from exc
-            pages.append(clean_text(textpage.get_text_bounded()))
-            textpage.close()
-            page.close()
+        open_document(path, password).close()
+    except InputError as exc:
+        if not str(exc).startswith(_DAMAGED):
+            raise
+        damaged = exc
+    if damaged is None:
+        yield path
+        return
+    sweep_stale_copies()
+    folder = copy_folder()
+    try:
+        copy = folder / "document.pdf"
+        try:
+            _save_copy(path, password, copy)
+            open_document(copy, None).close()
+        except Exception:  # noqa: BLE001 - qpdf cannot repair it either: the original cause stands
+            raise damaged from None
+        yield copy
     finally:
-        doc.close()
-    if sum(len(p.strip()) for p in pages) < 20:
-        raise InputError("no text layer (scanned image?): nothing to read")
-    notes, needs_copy = inspect_structure(path, password)
-    return PdfText(path=path, sha256=sha256_of(path), pages=pages, notes=notes, needs_copy=needs_copy)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- the file's own structure
@@ -185,29 +318,44 @@ def inspect_structure(path: Path, password: str | None) -> tuple[list[str], bool
         import pikepdf
     except ImportError:  # pragma: no cover - a dependency of auditlib
         return [], False
-    notes: list[str] = []
     try:
         with pikepdf.open(path, password=password or "", suppress_warnings=True) as pdf:
-            encrypted = bool(pdf.is_encrypted)
-            if encrypted and not password and pdf.user_password_matched:
-                allow = pdf.allow
-                restricted = not all(
-                    getattr(allow, flag, True)
-                    for flag in (
-                        "extract",
-                        "print_lowres",
-                        "print_highres",
-                        "modify_other",
-                        "modify_annotation",
-                        "modify_form",
-                        "modify_assembly",
-                    )
+            return structure_notes(pdf, password)
+    except Exception:  # noqa: BLE001 - qpdf failing where PDFium succeeded is not a reason to refuse
+        return [], False
+
+
+def structure_notes(pdf, password: str | None, warnings: list[str] | None = None) -> tuple[list[str], bool]:
+    """``inspect_structure`` on a document qpdf already opened (precheck shares its handle).
+
+    qpdf hands each warning out once (``get_warnings`` empties its list): ``warnings`` holds
+    those a caller already took, and gets the new ones appended.
+    """
+    if warnings is None:
+        warnings = []
+    import pikepdf
+
+    notes: list[str] = []
+    try:
+        encrypted = bool(pdf.is_encrypted)
+        if encrypted and not password and pdf.user_password_matched:
+            allow = pdf.allow
+            restricted = not all(
+                getattr(allow, flag, True)
+                for flag in (
+                    "extract",
+                    "print_lowres",
+                    "print_highres",
+                    "modify_other",
+                    "modify_annotation",
+                    "modify_form",
+                    "modify_assembly",
                 )
-                notes.append(NOTE_OWNER_RESTRICTED if restricted else NOTE_OWNER)
-            javascript, embedded = _scan_objects(pdf, pikepdf)
-            repaired = any(
-                "reconstruct" in w or "xref" in w.lower() or "cross-reference" in w for w in pdf.get_warnings()
             )
+            notes.append(NOTE_OWNER_RESTRICTED if restricted else NOTE_OWNER)
+        javascript, embedded = _scan_objects(pdf, pikepdf)
+        warnings.extend(pdf.get_warnings())
+        repaired = any("reconstruct" in w or "xref" in w.lower() or "cross-reference" in w for w in warnings)
     except Exception:  # noqa: BLE001 - qpdf failing where PDFium succeeded is not a reason to refuse
         return notes, False
     if repaired:
@@ -272,14 +420,11 @@ def camelot_source(text: PdfText, password: str | None) -> Iterator[tuple[Path, 
     if not text.needs_copy:
         yield text.path, password
         return
-    import pikepdf
-
-    folder = Path(tempfile.mkdtemp(prefix="auditlib-copy-"))
+    folder = copy_folder()
     try:
         copy = folder / "document.pdf"
         try:
-            with pikepdf.open(text.path, password=password or "", suppress_warnings=True) as pdf:
-                pdf.save(copy, encryption=False, deterministic_id=True)
+            _save_copy(text.path, password, copy)
             source: tuple[Path, str | None] = (copy, None)
         except Exception:  # noqa: BLE001 - fall back to the file as it is
             source = (text.path, password)

@@ -40,6 +40,8 @@ from auditlib.reading.pdf import (
     clean_text,
     open_document,
     read_text,
+    readable_pdf,
+    sweep_stale_copies,
     titles_named,
 )
 
@@ -265,33 +267,37 @@ def read_report(
 
     path = Path(pdf)
     deadline = Deadline(timeout)
-    # Validation and limits: --max-pages is checked inside read_text before any
-    # page is read; the file's own notes (repaired, owner password, JavaScript,
-    # embedded files) come from there too.
-    text = read_text(path, password=password, max_pages=max_pages)
-    deadline.check()
-    if cache is not None:
-        hit = load_cached(Path(cache), text.sha256, path)
-        if hit is not None:
-            return hit
-    named = titles_named(text.pages)
-    if len(named) < 3:
-        raise InputError("not a final-accounts report (fewer than three of the nine table titles)")
-    deadline.check()
-    found = classify_pages(text.pages)
-    doc = open_document(path, password)
-    try:
-        # Camelot reads a decrypted / repaired copy when PDFium needed one (pdf.camelot_source).
-        with camelot_source(text, password) as (grid_path, grid_password):
-            grids, header_lines, footer_lines, notes = assemble_tables(
-                grid_path, doc, text, found, grid_password, deadline
-            )
-            table_pages = {g.page for gs in grids.values() for g in gs} | {p for ps in found.values() for p in ps}
-            deadline.check()
-            attachments = read_attachments(grid_path, doc, text.pages, table_pages, grid_password)
+    sweep_stale_copies()  # copies left by readers killed before they could clean up
+    # Every open below reads ``source``: the file itself, or qpdf's repaired copy of a file
+    # PDFium refuses as damaged (pdf.readable_pdf), removed when the reading ends.
+    with readable_pdf(path, password) as source:
+        # Validation and limits: --max-pages, then the structure checks (precheck), inside
+        # read_text before any page is read; the file's own notes (repaired, owner password,
+        # JavaScript, embedded files) come from there too.
+        text = read_text(source, password=password, max_pages=max_pages, origin=path)
         deadline.check()
-    finally:
-        doc.close()
+        if cache is not None:
+            hit = load_cached(Path(cache), text.sha256, path)
+            if hit is not None:
+                return hit
+        named = titles_named(text.pages)
+        if len(named) < 3:
+            raise InputError("not a final-accounts report (fewer than three of the nine table titles)")
+        deadline.check()
+        found = classify_pages(text.pages)
+        doc = open_document(source, password)
+        try:
+            # Camelot reads a decrypted / repaired copy when PDFium needed one (pdf.camelot_source).
+            with camelot_source(text, password) as (grid_path, grid_password):
+                grids, header_lines, footer_lines, notes = assemble_tables(
+                    grid_path, doc, text, found, grid_password, deadline
+                )
+                table_pages = {g.page for gs in grids.values() for g in gs} | {p for ps in found.values() for p in ps}
+                deadline.check()
+                attachments = read_attachments(grid_path, doc, text.pages, table_pages, grid_password)
+            deadline.check()
+        finally:
+            doc.close()
     _clean_read_text(grids, header_lines, footer_lines, attachments)
     attachment_page_set = {int(r["page"]) for _h, rows in attachments.values() for r in rows}
     tables, units, dept_lines = _canonical_tables(grids, header_lines, footer_lines, notes)

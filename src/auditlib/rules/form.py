@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 from auditlib.model.findings import Check, Evidence
 from auditlib.profiles.final_accounts import TABLES
+from auditlib.reading.pdf import NOTE_QPDF_REPAIRED, NOTE_REPAIRED
 from auditlib.reading.pipeline import DEPARTMENT_LINE as _DEPT_LINE
+from auditlib.reading.precheck import NOTE_LENGTH_REPAIRED
 from auditlib.rules.context import AuditContext
 from auditlib.rules.narrative import facts
 from auditlib.rules.registry import rule
@@ -182,3 +184,32 @@ def percent_sign(ctx: AuditContext) -> Iterator[Check]:
                 )
     if not found:
         yield ctx.passed("document")
+
+
+#: Notes (report.json) that say the file itself was damaged, with how each is told in a finding.
+_DAMAGE_NOTES = {
+    NOTE_QPDF_REPAIRED: "文件无法按原样打开，已由qpdf修复",
+    NOTE_REPAIRED: "交叉引用表损坏，已自动修复",
+    NOTE_LENGTH_REPAIRED: "数据流长度损坏，已由qpdf修复",
+}
+
+
+@rule(
+    "form.file_intact",
+    "PDF文件完整",
+    "PDF文件已损坏（文件无法按原样打开，已由qpdf修复），审核基于修复后的文件，内容可能不完整，请索取完好的文件。",
+)
+def file_intact(ctx: AuditContext) -> Iterator[Check]:
+    """The PDF file itself is intact. A damaged file (a truncated end, a broken cross-reference
+    table, a stream length that points at itself) is audited from a repaired reading, which may
+    have lost pages or objects that no other rule can miss: a warning, so an intact copy is asked
+    for. The damage is read from ``report.json`` → ``notes`` (docs/contract.md, "Readable despite a
+    defect")."""
+    damage = [note for note in ctx.report.notes if note in _DAMAGE_NOTES]
+    if not damage:
+        yield ctx.passed("file")
+        return
+    told = "；".join(_DAMAGE_NOTES[note] for note in damage)
+    message = f"PDF文件已损坏（{told}），审核基于修复后的文件，内容可能不完整，请索取完好的文件。"
+    evidence = [Evidence(None, None, None, None, None, "; ".join(damage))]
+    yield ctx.fail("file", "warning", message, tables=[], evidence=evidence)
