@@ -172,3 +172,38 @@ def test_no_copy_outlives_a_run(bombs, tmp_path: Path):
     assert not list(tmp.glob("auditlib-copy-*"))
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert report["notes"][0] == "damaged file: repaired by qpdf"
+
+
+@pytest.fixture
+def structure_checks_off(monkeypatch):
+    """The structure checks disarmed in this process (and so in the reading children it forks):
+    what is left to stop a bomb is the sandbox alone, as for a hostile file the checks do not know."""
+    from auditlib.reading import precheck
+
+    checked = precheck.precheck
+
+    def lenient(path, password, doc):
+        try:
+            return checked(path, password, doc)
+        except Exception:  # noqa: BLE001 - any refusal is disarmed
+            return precheck.Precheck()
+
+    monkeypatch.setattr(precheck, "precheck", lenient)
+    monkeypatch.setattr(precheck, "_guarded", lambda check, *args: None)
+
+
+@pytest.mark.parametrize("name", ["inflate", "xobject_self"])
+def test_without_the_structure_checks_the_sandbox_alone_stops_the_bomb(name, bombs, structure_checks_off):
+    """Defence in depth: the inflate bomb and the self-drawing form XObject, with no precheck to
+    refuse them, grow until the reading child is stopped at --max-memory; the caller lives on."""
+    from auditlib.reading.pdf import InputError
+    from auditlib.running import sandbox
+    from auditlib.running.read_guard import read_guarded
+
+    if not sandbox.available():
+        pytest.skip("reading children need Linux fork")
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"^exceeds the memory limit \(--max-memory 512 MB\)$"):
+        read_guarded(bombs[name], timeout=TIMEOUT, max_memory=512, cache=None)
+    assert time.monotonic() - started < TIMEOUT + SLACK
+    assert sandbox.last_child.peak_rss_mb < 512 + 64
