@@ -434,3 +434,38 @@ def test_a_rule_that_raises_is_internal_and_the_others_still_run(monkeypatch):
     assert "ZeroDivisionError" in result.tracebacks["table.row_identity"]
     assert {c.rule_id for c in result.checks} == set(RULES)
     assert any(f.rule_id == "table.code_hierarchy" for f in result.findings)
+
+
+# ---------------------------------------------------------------- dates and compared years (form.year_consistent)
+
+_DATED = (
+    "（三）国有资产占有使用情况说明\n截至 2023 年 12 月 31 日，本部门共有车辆2辆。\n"
+    "本年收入合计10.00万元，与2022年度相比，收入合计增加1.00万元。\n"
+    "一般公共预算财政拨款收入比2022年度决算数减少0.50万元。\n"
+    "与2023年度预算相比，支出完成良好。\n"
+)
+
+
+def test_dates_and_compared_years_of_the_report_pass():
+    checks = run("form.year_consistent", report(income(), texts={"十二、国有资产": _DATED}))
+    dated = [c for c in checks if c.subject.startswith("p9/")]
+    # 截至…12月31日, 与2022年度相比, 比2022年度决算数减少; "与2023年度预算相比" is not a compared year.
+    assert len(dated) == 3 and all(c.outcome == "passed" for c in dated), dated
+
+
+@pytest.mark.parametrize(
+    ("stale", "fresh", "expected", "actual"),
+    [
+        ("截至 2023 年 12 月 31 日", "截至 2022 年 12 月 31 日", "2023", "2022"),
+        ("与2022年度相比", "与2021年度相比", "2022", "2021"),
+        ("比2022年度决算数减少", "比2023年度决算数减少", "2022", "2023"),
+    ],
+)
+def test_a_date_or_compared_year_left_from_another_year_is_an_error(stale, fresh, expected, actual):
+    text = _DATED.replace(stale, fresh)
+    checks = run("form.year_consistent", report(income(), texts={"十二、国有资产": text}))
+    failed = [c for c in checks if c.outcome == "failed"]
+    assert len(failed) == 1, failed
+    finding = failed[0].finding
+    assert finding.severity == "error" and finding.expected == expected and finding.actual == actual
+    assert finding.evidence[0].page == 9 and actual in finding.message

@@ -74,6 +74,12 @@ def department_name(ctx: AuditContext) -> Iterator[Check]:
 
 
 _YEAR_HEADING = re.compile(r"(20\d{2})\s*年度?\s*(?:部门)?决算")
+#: A balance-sheet date: 截至2023年12月31日 names the report's own year.
+_AS_OF = re.compile(r"截[至止]到?(20\d{2})年12月31日")
+#: A comparison with a named year followed at once by its verb (与2022年度相比, 比2022年度决算数减少):
+#: the named year is the year before the report's. "与2023年度预算相比" (the year's own budget) has
+#: no verb right after the year and is not read.
+_COMPARED = re.compile(r"(?:与|比|较)(20\d{2})年度?(?:决算数?)?(?:相比|比较|对比|增加|减少|增长|下降|持平)")
 
 
 @rule(
@@ -83,7 +89,8 @@ _YEAR_HEADING = re.compile(r"(20\d{2})\s*年度?\s*(?:部门)?决算")
 )
 def year_consistent(ctx: AuditContext) -> Iterator[Check]:
     """Every heading or table header that names a final-accounts year (…2023年度部门决算…) names the
-    report's year. Catches a heading left over from last year's report."""
+    report's year, every 截至YYYY年12月31日 too, and every 与YYYY年度相比 the year before. Catches a
+    heading or a sentence left over from last year's report."""
     year = ctx.report.year
     if not year:
         yield ctx.skip("year", "未能从封面读取年度")
@@ -116,8 +123,39 @@ def year_consistent(ctx: AuditContext) -> Iterator[Check]:
                 actual=str(found),
                 evidence=[Evidence(page, where if where in TABLES else None, None, None, None, text.strip())],
             )
+    for check in _dates_in_text(ctx, year):
+        seen += 1
+        yield check
     if not seen:
         yield ctx.skip("year", "标题中未出现决算年度")
+
+
+def _dates_in_text(ctx: AuditContext, year: int) -> Iterator[Check]:
+    """Dates and compared years in the text of every page: 截至YYYY年12月31日 names the report's
+    year, 与YYYY年度相比 the year before it. A date left from last year's report is the usual
+    cause. Whitespace is removed first, so letter-spaced or wrapped text reads the same."""
+    for number, page_text in enumerate(ctx.report.page_texts, start=1):
+        text = re.sub(r"\s+", "", page_text)
+        for pattern, wanted, what in ((_AS_OF, year, "截止日期"), (_COMPARED, year - 1, "比较年度")):
+            for m in pattern.finditer(text):
+                found = int(m.group(1))
+                subject = f"p{number}/{m.start()}/{what}"
+                if found == wanted:
+                    yield ctx.passed(subject)
+                    continue
+                if what == "截止日期":
+                    message = f"第{number}页“{m.group(0)}”的年度为{found}，与报告年度{year}不一致。"
+                else:
+                    message = f"第{number}页“{m.group(0)}”比较的是{found}年度，报告年度{year}的上年应为{year - 1}年度。"
+                yield ctx.fail(
+                    subject,
+                    "error",
+                    message,
+                    tables=[],
+                    expected=str(wanted),
+                    actual=str(found),
+                    evidence=[Evidence(number, None, None, None, None, m.group(0))],
+                )
 
 
 @rule(
