@@ -469,3 +469,32 @@ def test_a_date_or_compared_year_left_from_another_year_is_an_error(stale, fresh
     finding = failed[0].finding
     assert finding.severity == "error" and finding.expected == expected and finding.actual == actual
     assert finding.evidence[0].page == 9 and actual in finding.message
+
+
+# ---------------------------------------------------------------- placeholders around tables (form.placeholder)
+
+
+@pytest.mark.parametrize(
+    ("header", "footer", "shown"),
+    [
+        (["第二部分 XX局2023年度部门决算表", "收入决算表"], [], "XX"),
+        (["收入决算表", "编制单位：【单位名称】"], [], "【单位名称】"),
+        (["收入决算表"], ["说明：××局本年度没有政府性基金预算财政拨款收入。"], "××"),
+    ],
+)
+def test_a_placeholder_around_a_table_is_a_warning(header, footer, shown):
+    tab = income()
+    tab.header_lines, tab.footer_lines = header, footer
+    failed = [c for c in run("form.placeholder", report(tab)) if c.outcome == "failed"]
+    assert len(failed) == 1, failed
+    finding = failed[0].finding
+    assert finding.severity == "warning" and f"含占位符“{shown}”" in finding.message
+    assert finding.tables == ["income"] and finding.evidence[0].page == 1
+
+
+def test_filled_lines_around_a_table_pass():
+    tab = income()
+    tab.header_lines = ["第二部分 示例局2023年度部门决算表", "收入决算表", "编制单位：示例局", "单位：万元"]
+    tab.footer_lines = ["注：本表反映部门本年度取得的各项收入情况。"]
+    checks = run("form.placeholder", report(tab))
+    assert [c.outcome for c in checks] == ["passed"]

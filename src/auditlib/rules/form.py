@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from auditlib.model.findings import Check, Evidence
 from auditlib.profiles.final_accounts import TABLES
+from auditlib.reading.narrative.statements import PLACEHOLDER
 from auditlib.reading.pdf import NOTE_QPDF_REPAIRED, NOTE_REPAIRED
 from auditlib.reading.pipeline import DEPARTMENT_LINE as _DEPT_LINE
 from auditlib.reading.precheck import NOTE_LENGTH_REPAIRED
@@ -164,8 +165,8 @@ def _dates_in_text(ctx: AuditContext, year: int) -> Iterator[Check]:
     "情况说明第17页“政府采购支出总额 XX 万元”含占位符“XX”，数字或名称未填写。",
 )
 def placeholder(ctx: AuditContext) -> Iterator[Check]:
-    """No template placeholder (XX, ××, XXX) is left where a figure or a name should be, in the
-    narrative or in a table cell. A leftover placeholder is a warning: the figure it stands for is
+    """No template placeholder (XX, ××, XXX, 【单位名称】) is left where a figure or a name should be,
+    in the narrative, in a table cell or in the lines around a table (title, part heading, notes). A leftover placeholder is a warning: the figure it stands for is
     simply not disclosed."""
     found = False
     for fact in facts(ctx):
@@ -194,8 +195,39 @@ def placeholder(ctx: AuditContext) -> Iterator[Check]:
                     tables=[tid],
                     evidence=[Evidence(page, tid, None, None, None, problem)],
                 )
+    for check in _placeholders_around_tables(ctx):
+        found = True
+        yield check
     if not found:
         yield ctx.passed("document")
+
+
+#: A bracketed blank left from a template: 【单位名称】, 【部门】, 【金额】.
+_BRACKET_BLANK = re.compile(r"【(?:单位|部门|项目)?(?:名称|全称)】|【(?:单位|部门|金额|数字|年度)】")
+
+
+def _placeholders_around_tables(ctx: AuditContext) -> Iterator[Check]:
+    """Placeholders in the lines printed around each table (its title, the part heading above it,
+    the 编制单位 line, the notes under it): "XX局2023年度部门决算", 【单位名称】. A line shared by
+    several tables is reported once."""
+    seen: set[tuple[int | None, str]] = set()
+    for tid, table in ctx.tables.items():
+        page = table.pages[0] if table.pages else None
+        for where, lines in (("表头", table.header_lines), ("表注", table.footer_lines)):
+            for raw in lines:
+                line = raw.strip()
+                m = PLACEHOLDER.search(line) or _BRACKET_BLANK.search(line)
+                if m is None or (page, line) in seen:
+                    continue
+                seen.add((page, line))
+                message = f"“{TABLES[tid].title}”{where}“{line[:60]}”含占位符“{m.group(0)}”，名称或数字未填写。"
+                yield ctx.fail(
+                    f"{tid}/{where}/{line[:30]}",
+                    "warning",
+                    message,
+                    tables=[tid],
+                    evidence=[Evidence(page, tid, None, None, None, line)],
+                )
 
 
 @rule(

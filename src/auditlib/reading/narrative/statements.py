@@ -21,6 +21,8 @@ _EMPTY = re.compile(rf"(?:{one_of(EMPTY_WORDS)})(?P<what>[^。;,，□]{{0,30}}?
 _PLACEHOLDER = re.compile(
     r"(?<![A-Za-z])(?:[Xx]{2,}|×{2,}|[*＊]{2,}|[Xx×](?:\.[Xx×]+)?(?=万元|元|%|个|辆))(?![A-Za-z])"
 )
+#: The same placeholders, as the rules look for them in lines outside the narrative (table headings).
+PLACEHOLDER = _PLACEHOLDER
 _MONEY_OR_PERCENT_NEXT = re.compile(r"万元|元|%")
 _CHANGE = one_of(BASIC_CHANGE_WORDS)
 #: What stands between a subject and its placeholder figure: "占…的", "增加（减少）".
