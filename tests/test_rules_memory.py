@@ -498,3 +498,46 @@ def test_filled_lines_around_a_table_pass():
     tab.footer_lines = ["注：本表反映部门本年度取得的各项收入情况。"]
     checks = run("form.placeholder", report(tab))
     assert [c.outcome for c in checks] == ["passed"]
+
+
+# ---------------------------------------------------------------- numbered headings in order (form.section_order)
+
+
+def _titled(*titles: str) -> Report:
+    return report(income(), texts={t: "正文。" for t in titles})
+
+
+def test_headings_in_order_with_parts_and_restarts_pass():
+    rep = _titled(
+        "第一部分 概况",
+        "一、主要职能",
+        "二、机构设置",
+        "第三部分 情况说明",
+        "一、总体",
+        "二、收入",
+        "十、机关运行经费",
+        "十一、政府采购",
+        "一、附件一",
+    )
+    checks = run("form.section_order", rep)
+    assert checks and all(c.outcome == "passed" for c in checks), checks
+
+
+@pytest.mark.parametrize(
+    ("titles", "late"),
+    [
+        (("一、总体", "二、收入", "五、一般公共预算", "三、支出"), "三、支出"),
+        (("一、总体", "二、收入", "二、收入（重复）"), "二、收入（重复）"),
+    ],
+)
+def test_a_heading_out_of_order_is_a_warning(titles, late):
+    failed = [c for c in run("form.section_order", _titled(*titles)) if c.outcome == "failed"]
+    assert len(failed) == 1, failed
+    finding = failed[0].finding
+    assert finding.severity == "warning" and f"标题“{late}”" in finding.message
+
+
+def test_a_skipped_number_is_not_reported():
+    """A heading read as a sentence would look like a gap: gaps are never findings."""
+    checks = run("form.section_order", _titled("一、总体", "三、支出", "四、财政拨款"))
+    assert all(c.outcome == "passed" for c in checks)

@@ -283,3 +283,59 @@ def file_intact(ctx: AuditContext) -> Iterator[Check]:
     message = f"PDF文件已损坏（{told}），审核基于修复后的文件，内容可能不完整，请索取完好的文件。"
     evidence = [Evidence(None, None, None, None, None, "; ".join(damage))]
     yield ctx.fail("file", "warning", message, tables=[], evidence=evidence)
+
+
+_SECTION_NUMBER = re.compile(r"^([一二三四五六七八九十]{1,3})、")
+_PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分")
+_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> int | None:
+    """一 … 九十九 as an int (十 = 10, 十三 = 13, 二十 = 20, 二十一 = 21); None for anything else."""
+    if "十" not in text:
+        return _DIGITS.get(text) if len(text) == 1 else None
+    tens, _, units = text.partition("十")
+    high = _DIGITS.get(tens, 0) if tens else 1
+    low = _DIGITS.get(units, 0) if units else 0
+    if (tens and tens not in _DIGITS) or (units and units not in _DIGITS):
+        return None
+    return high * 10 + low
+
+
+@rule(
+    "form.section_order",
+    "章节序号顺序正确",
+    "第16页标题“三、支出决算情况说明”的序号排在“五、一般公共预算财政拨款支出决算情况说明”之后，章节序号顺序错乱。",
+)
+def section_order(ctx: AuditContext) -> Iterator[Check]:
+    """The narrative's numbered headings (一、二、三、…) run in order within each part. A heading whose
+    number is not above the one before it (三、 after 五、, 二、 twice) is a warning: a section moved
+    or left from another report. A part heading (第二部分) or a list that starts again at 一、 begins a
+    new run; a number skipped is not reported (a heading read as a sentence would look the same)."""
+    previous: tuple[int, str] | None = None
+    checked = 0
+    for section in ctx.report.sections:
+        title = section.title.strip()
+        if _PART_HEADING.match(title):
+            previous = None
+            continue
+        m = _SECTION_NUMBER.match(title)
+        number = chinese_number(m.group(1)) if m else None
+        if number is None:
+            continue
+        if number == 1 or previous is None:
+            previous = (number, title)
+            continue
+        checked += 1
+        page = section.pages[0] if section.pages else None
+        subject = f"p{page}/{title[:20]}"
+        if number > previous[0]:
+            yield ctx.passed(subject)
+        else:
+            message = f"第{page}页标题“{title[:40]}”的序号排在“{previous[1][:40]}”之后，章节序号顺序错乱。"
+            yield ctx.fail(
+                subject, "warning", message, tables=[], evidence=[Evidence(page, None, None, None, None, title)]
+            )
+        previous = (number, title)
+    if not checked:
+        yield ctx.skip("document", "情况说明中未识别到连续编号的章节标题")
