@@ -256,6 +256,14 @@ def op_header_year(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
     return _edit_text(dept, mm, lambda s: s.replace(year, str(other)))
 
 
+def op_replace_text(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
+    """Replace the ``find`` text (inside ``context``) with ``value``: a stale date, a compared year
+    left from last year, a heading renumbered out of order."""
+    if "value" not in m:
+        raise MutationError("replace_text needs a value")
+    return _edit_text(dept, m, lambda s: str(m["value"]))
+
+
 def op_delete_section(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
     """Remove a narrative section: the heading containing ``context`` and its text up to the next heading."""
     context = m["context"]
@@ -319,6 +327,7 @@ OPERATIONS: dict[str, Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
     "placeholder": op_placeholder,
     "drop_percent": op_drop_percent,
     "delete_text": op_delete_text,
+    "replace_text": op_replace_text,
     "attachment_figure": op_attachment_figure,
     "delete_section": op_delete_section,
     "delete_paragraph": op_delete_paragraph,
