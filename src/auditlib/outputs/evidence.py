@@ -268,14 +268,7 @@ def evidence_png(
 ) -> bytes | None:
     """PNG bytes of the PDF region around a finding's evidence, or None when
     no evidence item has a page (or the page is not in the PDF)."""
-    if not any(_get(e, "page") for e in evidence_list):
-        return None
-    doc = pdfium.PdfDocument(str(pdf_path), password=password)
-    try:
-        rendered = render_evidence(doc, evidence_list, scale=scale)
-    finally:
-        doc.close()
-    return rendered.png() if rendered is not None else None
+    return evidence_pngs(pdf_path, [evidence_list], password=password, scale=scale)[0]
 
 
 def image_name(index: int, finding: Any) -> str:
@@ -297,7 +290,7 @@ def finding_images(
     ``findings``, so the numbers stay stable whatever is skipped); each file
     is written to a temporary file and moved into place. Info findings
     (rounding notes) are skipped unless ``include_info``. The PDF is opened
-    once. Returns the paths written, in order."""
+    once (``evidence_pngs``). Returns the paths written, in order."""
     out = Path(out_dir)
     written: list[Path] = []
     wanted = [
@@ -307,17 +300,13 @@ def finding_images(
     ]
     if not wanted:
         return written
-    doc = pdfium.PdfDocument(str(pdf_path), password=password)
-    try:
-        for index, finding in wanted:
-            rendered = render_evidence(doc, _get(finding, "evidence"), scale=scale)
-            if rendered is None:
-                continue
-            path = out / image_name(index, finding)
-            write_atomic(path, rendered.png())
-            written.append(path)
-    finally:
-        doc.close()
+    pngs = evidence_pngs(pdf_path, [_get(f, "evidence") for _i, f in wanted], password=password, scale=scale)
+    for (index, finding), png in zip(wanted, pngs):
+        if png is None:
+            continue
+        path = out / image_name(index, finding)
+        write_atomic(path, png)
+        written.append(path)
     return written
 
 

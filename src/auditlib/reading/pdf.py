@@ -16,7 +16,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,7 +147,8 @@ def read_text(
     from auditlib.reading.precheck import precheck
 
     path = Path(path)
-    with readable_pdf(path, password) as source:
+    # read_report passes a source it already made readable (``origin`` set): no second probe.
+    with nullcontext(path) if origin is not None else readable_pdf(path, password) as source:
         doc = open_document(source, password)
         try:
             n = len(doc)
