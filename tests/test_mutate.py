@@ -257,3 +257,40 @@ def test_mutate_command(tmp_path: Path, need_font):
     truth = json.loads((tmp_path / "out" / "m.json").read_text(encoding="utf-8"))
     assert truth["mutations"][0]["new"] == "2169.83"
     assert "2,169.83" in _squashed_text(tmp_path / "out" / "m.pdf")
+
+
+# ---------------------------------------------------------------- the precision issue's operators
+
+
+@pytest.fixture(scope="module")
+def wuhan() -> dict:
+    return load_department(DEPARTMENTS / "sample-wuhan-health-2023.yaml")
+
+
+def _paragraphs(dept: dict) -> list[str]:
+    return [b["text"] for b in dept["blocks"] if b.get("type") == "paragraph"]
+
+
+def test_move_paragraph_reorders_an_item_keeping_its_number(wuhan):
+    dept, _ = apply_mutations(
+        wuhan, {"id": "t", "mutations": [{"op": "move_paragraph", "context": "2.社会保障", "after": "3.社会保障"}]}
+    )
+    numbers = [p.split(".", 1)[0] for p in _paragraphs(dept) if re.match(r"\d+\.社会保障", p)]
+    assert numbers[:3] == ["1", "3", "2"]
+    assert sorted(_paragraphs(dept)) == sorted(_paragraphs(wuhan))  # nothing lost, nothing added
+
+
+def test_rate_base_names_a_second_budget_and_keeps_the_rate(wuhan):
+    dept, (rec,) = apply_mutations(
+        wuhan, {"id": "t", "mutations": [{"op": "rate_base", "context": "4.社会保障和就业支出"}]}
+    )
+    (text,) = [p for p in _paragraphs(dept) if p.startswith("4.社会保障")]
+    assert "年初预算数为0.00万元，调整预算数为123.80万元" in text and "完成年初预算的115.9%" in text
+    with pytest.raises(MutationError):
+        apply_mutations(wuhan, {"id": "t", "mutations": [{"op": "rate_base", "context": "政府采购支出总额"}]})
+
+
+def test_stray_line_adds_a_punctuation_line(wuhan):
+    dept, _ = apply_mutations(wuhan, {"id": "t", "mutations": [{"op": "stray_line", "context": "11.卫生健康支出"}]})
+    (text,) = [p for p in _paragraphs(dept) if p.startswith("11.卫生健康支出")]
+    assert text.endswith("。\n。")

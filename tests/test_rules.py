@@ -75,6 +75,26 @@ def test_injected_error_is_found(case, mutant_results):
         )
 
 
+@pytest.mark.parametrize("case", SUITE, ids=[c["id"] for c in SUITE])
+def test_injected_error_adds_nothing_else(case, mutant_results, clean_results):
+    """Every error or warning the mutant has and its source has not (by fingerprint) is one the case
+    names: in ``expect`` (the injected defect) or ``also`` (an identity the changed figure also
+    breaks, e.g. the row sum and the 款 total over one changed cell). A finding that points at a root
+    (``cause``) is grouped under it and not counted."""
+    source = clean_results[case["source"]]
+    before = {f.fingerprint for f in source.findings}
+    allowed = case["expect"] + case.get("also", [])
+    unexplained = [
+        f"{f.severity} {f.rule_id} {f.message} {[(e.table, e.row, e.column) for e in f.evidence]}"
+        for f in mutant_results[case["id"]].findings
+        if f.fingerprint not in before
+        and f.severity != "info"
+        and f.cause is None
+        and not any(_matches(f, e) for e in allowed)
+    ]
+    assert not unexplained, f"{case['id']}: findings the injection does not explain:\n" + "\n".join(unexplained)
+
+
 @pytest.mark.parametrize("pdf", CLEAN, ids=lambda p: p.stem)
 def test_clean_departments_have_no_error(pdf: Path, clean_results):
     result = clean_results[pdf.stem]

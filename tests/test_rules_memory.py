@@ -216,7 +216,7 @@ class Case:
 CASES = [
     Case(
         "table.row_identity",
-        "income/合计/0",
+        "income/合计",
         lambda: report(income()),
         lambda: report(income(total="11.00")),
         "error",
@@ -256,7 +256,7 @@ CASES = [
     ),
     Case(
         "table.fund_balance",
-        "government_fund/合计/0",
+        "government_fund/合计",
         lambda: report(government_fund()),
         lambda: report(government_fund(closing="3.00")),
         "error",
@@ -326,7 +326,7 @@ CASES = [
     ),
     Case(
         "narrative.basic_split",
-        "p9/split/基本支出/0/sum",
+        "split/基本支出/sum",
         lambda: report(texts={"（二）基本支出": "基本支出481.74万元，其中：人员经费407.42万元，公用经费74.32万元。"}),
         lambda: report(texts={"（二）基本支出": "基本支出481.74万元，其中：人员经费407.42万元，公用经费75.32万元。"}),
         "error",
@@ -448,7 +448,7 @@ _DATED = (
 
 def test_dates_and_compared_years_of_the_report_pass():
     checks = run("form.year_consistent", report(income(), texts={"十二、国有资产": _DATED}))
-    dated = [c for c in checks if c.subject.startswith("p9/")]
+    dated = [c for c in checks if c.subject in ("截止日期", "比较年度")]
     # 截至…12月31日, 与2022年度相比, 比2022年度决算数减少; "与2023年度预算相比" is not a compared year.
     assert len(dated) == 3 and all(c.outcome == "passed" for c in dated), dated
 
@@ -482,13 +482,13 @@ def test_a_date_or_compared_year_left_from_another_year_is_an_error(stale, fresh
         (["收入决算表"], ["说明：××局本年度没有政府性基金预算财政拨款收入。"], "××"),
     ],
 )
-def test_a_placeholder_around_a_table_is_a_warning(header, footer, shown):
+def test_a_placeholder_around_a_table_is_an_error(header, footer, shown):
     tab = income()
     tab.header_lines, tab.footer_lines = header, footer
     failed = [c for c in run("form.placeholder", report(tab)) if c.outcome == "failed"]
     assert len(failed) == 1, failed
     finding = failed[0].finding
-    assert finding.severity == "warning" and f"含占位符“{shown}”" in finding.message
+    assert finding.severity == "error" and f"含占位符“{shown}”" in finding.message
     assert finding.tables == ["income"] and finding.evidence[0].page == 1
 
 
@@ -541,3 +541,153 @@ def test_a_skipped_number_is_not_reported():
     """A heading read as a sentence would look like a gap: gaps are never findings."""
     checks = run("form.section_order", _titled("一、总体", "三、支出", "四、财政拨款"))
     assert all(c.outcome == "passed" for c in checks)
+
+
+# ---------------------------------------------------------------- completion rates with several bases
+
+_ITEM = "（一）一般公共预算财政拨款支出决算情况"
+
+
+def _completion_checks(sentence: str) -> list[Check]:
+    return run("narrative.completion", report(texts={_ITEM: sentence}))
+
+
+def _failed(checks: list[Check]) -> list[Check]:
+    return [c for c in checks if c.outcome == "failed"]
+
+
+def test_a_rate_checked_against_the_base_it_names():
+    """Two bases printed, the rate names 年初预算 and recomputes on it: nothing to report."""
+    text = "一般公共预算财政拨款支出年初预算为100.00万元，全年预算为120.00万元，支出决算为90.00万元，完成年初预算的90.00%。"
+    assert not _failed(_completion_checks(text))
+
+
+def test_a_rate_computed_on_another_base_than_it_names_is_its_own_finding():
+    """R = 决算 ÷ 全年预算 but labelled 年初预算 (which is 0): one finding about the base, no mismatch."""
+    text = (
+        "一般公共预算财政拨款支出年初预算为0.00万元，全年预算为120.00万元，支出决算为90.00万元，完成年初预算的75.00%。"
+    )
+    failed = _failed(_completion_checks(text))
+    assert [c.subject for c in failed] == ["completion/一般公共预算财政拨款支出/base"], failed
+    f = failed[0].finding
+    assert f.severity == "error" and "全年预算120.00万元" in f.message and f.actual == "75.00%"
+    # The same figures with the rate named after its real base pass.
+    assert not _failed(_completion_checks(text.replace("完成年初预算的", "完成全年预算的")))
+
+
+def test_a_rate_naming_a_base_the_sentence_does_not_print_is_at_most_a_warning():
+    text = "一般公共预算财政拨款支出全年预算为120.00万元，支出决算为90.00万元，完成年初预算的80.00%。"
+    failed = _failed(_completion_checks(text))
+    assert [c.finding.severity for c in failed] == ["warning"], failed
+    assert "未在文中列示" in failed[0].finding.message
+
+
+@pytest.mark.parametrize(
+    ("word", "budget", "fails"),
+    [("持平", "90.00", False), ("持平", "100.00", True), ("相等", "90.01", True), ("基本持平", "91.00", False)],
+)
+def test_equal_words_agree_with_the_figures(word: str, budget: str, fails: bool):
+    text = f"一般公共预算财政拨款支出年初预算为{budget}万元，支出决算为90.00万元。决算数与年初预算{word}。"
+    failed = [c for c in _failed(_completion_checks(text)) if c.subject.endswith("/word")]
+    assert bool(failed) == fails, failed
+
+
+# ---------------------------------------------------------------- item order, stray punctuation
+
+
+def _items(*numbers: int) -> str:
+    rows = {1: "行政运行", 2: "一般行政管理事务", 3: "机关服务"}
+    return "".join(
+        f"{n}、一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）{rows[n]}（项）。"
+        f"年初预算为10.00万元，支出决算为10.00万元，完成年初预算的100.00%。"
+        for n in numbers
+    )
+
+
+@pytest.mark.parametrize(("numbers", "fails"), [((1, 2, 3), False), ((1, 3, 2), True), ((2, 3), False)])
+def test_items_out_of_their_numbering_are_one_warning(numbers, fails):
+    checks = run("narrative.item_order", report(texts={_ITEM: _items(*numbers)}))
+    failed = [c for c in checks if c.outcome == "failed"]
+    assert len(failed) == (1 if fails else 0), checks
+    if fails:
+        assert failed[0].finding.severity == "warning" and "第2项" in failed[0].finding.message
+
+
+@pytest.mark.parametrize(
+    ("lines", "fails"),
+    [
+        (["本年支出合计10.00万元。", "。"], True),
+        (["本年支出合计10.00万元。", "，，"], True),
+        (["本年支出合计10.00万元，主要用于日常运转", "。"], False),  # a sentence end wrapped alone
+        (["本年支出合计10.00万元。", "— —"], False),
+    ],
+)
+def test_a_punctuation_only_line_after_a_finished_sentence_is_a_warning(lines, fails):
+    rep = report(texts={"二、支出决算情况说明": "\n".join(lines)})
+    checks = run("form.stray_punctuation", rep)
+    failed = [c for c in checks if c.outcome == "failed"]
+    assert len(failed) == (1 if fails else 0), checks
+    if fails:
+        assert failed[0].finding.severity == "warning" and failed[0].finding.evidence[0].page == 9
+
+
+# ---------------------------------------------------------------- root causes (rules.causes, through the engine)
+
+_SPENT = {"三、一般公共预算财政拨款支出决算情况说明": "2023年度一般公共预算财政拨款支出{x}万元。"}
+
+
+def _with_yuan_label(spent: str) -> Report:
+    rep = report(income(), general_budget(), detail(), texts={k: v.format(x=spent) for k, v in _SPENT.items()})
+    rep.units["general_budget_expenditure"] = "元"  # one table labelled 元 among 万元 tables
+    return rep
+
+
+def test_a_wrong_unit_label_gives_one_finding_not_a_cascade():
+    result = audit(_with_yuan_label("10.00"))
+    # Only the unit finding compares figures (a memory report lacks tables and sections: those
+    # completeness findings are not about figures).
+    errors = [f for f in result.findings if f.severity == "error" and not f.rule_id.startswith("completeness.")]
+    assert [f.rule_id for f in errors] == ["form.unit_consistent"], [f.message for f in errors]
+    amounts = [c for c in result.checks if c.rule_id == "narrative.amount"]
+    assert amounts and all(c.outcome == "passed" for c in amounts), amounts
+
+
+def test_a_real_difference_beside_a_wrong_unit_label_points_at_it():
+    result = audit(_with_yuan_label("12.00"))
+    unit = next(f for f in result.findings if f.rule_id == "form.unit_consistent")
+    amount = next(f for f in result.findings if f.rule_id == "narrative.amount")
+    assert unit.cause is None and amount.cause == unit.fingerprint
+    assert amount.actual == "12.00" and amount.expected == "10.00"  # compared as printed, not ×10,000
+
+
+def test_fingerprints_are_stable_and_name_no_page_or_figure():
+    a = audit(_with_yuan_label("12.00"))
+    rep = _with_yuan_label("13.00")
+    rep.sections[0].pages = [5]  # the same statement, another figure, another page
+    b = audit(rep)
+    fa = {f.rule_id: f.fingerprint for f in a.findings}
+    fb = {f.rule_id: f.fingerprint for f in b.findings}
+    assert fa == fb and all(len(v) == 16 for v in fa.values())
+    subjects = [c.subject for c in a.checks]
+    assert len(subjects) == len(set(zip([c.rule_id for c in a.checks], subjects)))  # unique per rule
+
+
+def test_a_garbled_statement_gives_at_most_a_warning_that_says_why():
+    """Two item numbers in one statement: its figures may belong to the other item. An error found on
+    it is turned into a warning naming the doubt; a statement read cleanly keeps its error."""
+    from dataclasses import replace as dc_replace
+
+    from auditlib.rules.narrative.common import facts, hedged
+    from auditlib.rules.narrative.completion import _doubt
+
+    text = _items(1) + _items(2).replace("支出决算为10.00万元", "支出决算为8.00万元").replace("100.00%", "100.00%")
+    rep = report(general_budget(), texts={_ITEM: text})
+    checks = run("narrative.completion", rep)
+    ctx = AuditContext(rep)
+    fact = next(f for f in facts(ctx) if f.kind == "completion" and f.words.get("item_index") == "2")
+    assert _doubt(ctx, fact) == ""
+    garbled = dc_replace(fact, span=dc_replace(fact.span, text="1、行政运行……。" + fact.span.text))
+    assert _doubt(ctx, garbled) == "同一段内有两个项目编号"
+    rate = next(c for c in checks if c.outcome == "failed" and c.finding.severity == "error")
+    warned = hedged(rate, _doubt(ctx, garbled))
+    assert warned.severity == warned.finding.severity == "warning" and "读取存疑" in warned.finding.message

@@ -10,6 +10,7 @@ findings.csv, findings.xlsx, checks.csv) are ``auditlib.outputs.findings_files``
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -47,6 +48,13 @@ class Finding:
     actual: str | None = None
     difference: str | None = None
     evidence: list[Evidence] = field(default_factory=list)
+    #: Stable id: a hash of the rule id and the check's subject (table, row key, column or narrative
+    #: unit; never a figure or a page), set by the engine (``rules.audit``), so a finding keeps its
+    #: id across reruns, re-paginated copies and corrected figures (reviews hang on it).
+    fingerprint: str = ""
+    #: The fingerprint of the root finding this one follows from (a wrong unit label, the same
+    #: wrong figure quoted before), None when it stands on its own (``rules.causes``).
+    cause: str | None = None
 
     @property
     def first_page(self) -> int:
@@ -66,7 +74,14 @@ class Finding:
             "actual": self.actual,
             "difference": self.difference,
             "evidence": [e.to_json() for e in self.evidence],
+            "fingerprint": self.fingerprint,
+            "cause": self.cause,
         }
+
+
+def fingerprint_of(rule_id: str, subject: str) -> str:
+    """The fingerprint of the finding of ``rule_id`` on ``subject`` (16 hex digits of SHA-256)."""
+    return hashlib.sha256(f"{rule_id}\x1f{subject}".encode()).hexdigest()[:16]
 
 
 @dataclass

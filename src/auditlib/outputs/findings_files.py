@@ -33,6 +33,8 @@ FINDING_CSV_COLUMNS = [
     "column",
     "bbox",
     "text",
+    "fingerprint",
+    "cause",
 ]
 CHECK_COLUMNS = ["rule_id", "subject", "outcome", "severity", "reason"]
 
@@ -51,6 +53,8 @@ _XLSX_LABELS = {
     "column": "列",
     "bbox": "位置",
     "text": "原文",
+    "fingerprint": "指纹",
+    "cause": "起因",
 }
 _XLSX_FILLS = {"error": "F8CBAD", "warning": "FFE699", "info": "DDEBF7"}
 _XLSX_WIDTHS = {"message": 70, "rule_id": 30, "text": 30, "tables": 28}
@@ -87,6 +91,8 @@ def _flat(f: Finding) -> dict[str, str | int]:
         "column": first.column if first and first.column else "",
         "bbox": " ".join(f"{v:.2f}" for v in first.bbox) if first and first.bbox else "",
         "text": first.text if first else "",
+        "fingerprint": f.fingerprint,
+        "cause": f.cause or "",
     }
 
 

@@ -13,12 +13,28 @@ rule named, and keep its outputs.
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from auditlib.model.findings import Check, Finding, ordered
 from auditlib.model.report import Report
 from auditlib.reading.narrative import Fact
-from auditlib.rules import attachment, completeness, cross, form, narrative, summary, table  # noqa: F401 - registration
+from auditlib.rules import (  # noqa: F401 - registration
+    attachment,
+    completeness,
+    cross,
+    form,
+    narrative,
+    stray_text,
+    summary,
+    table,
+)
+from auditlib.rules.causes import (
+    group_repeats,
+    number_repeated_subjects,
+    regroup_under_units,
+    stamp_fingerprints,
+    suspect_unit_tables,
+)
 from auditlib.rules.context import AuditContext
 from auditlib.rules.narrative import memo_facts
 from auditlib.rules.registry import RULES, RULES_VERSION
@@ -64,14 +80,35 @@ def _run_rule(rule_id: str, ctx: AuditContext, tracebacks: dict[str, str]) -> li
     return checks
 
 
-def audit(report: Report) -> AuditResult:
-    """Run every rule; each failed check carries exactly one finding."""
+def _run_all(report: Report, tracebacks: dict[str, str]) -> tuple[list[Check], AuditContext]:
+    """Every rule's checks, subjects made unique and findings fingerprinted."""
     ctx = AuditContext(report)
     checks: list[Check] = []
-    tracebacks: dict[str, str] = {}
     for rule_id in sorted(RULES):
-        checks += _run_rule(rule_id, ctx, tracebacks)
+        rule_checks = _run_rule(rule_id, ctx, tracebacks)
+        number_repeated_subjects(rule_checks)
+        checks += rule_checks
+    stamp_fingerprints(checks)
+    return checks, ctx
+
+
+def audit(report: Report) -> AuditResult:
+    """Run every rule; each failed check carries exactly one finding.
+
+    Root causes before consequences (``rules.causes``): when a table's unit label differs from the
+    other tables', the rules run a second time with that table read in the common unit, and each
+    failure involving it is taken from that run (it passes when only the label was wrong, or points
+    at the unit finding as its cause); findings repeating one defect point at the first.
+    """
+    tracebacks: dict[str, str] = {}
+    checks, ctx = _run_all(report, tracebacks)
+    suspect = suspect_unit_tables(report.units)
+    if suspect:
+        as_printed = replace(report, units={**report.units, **suspect})
+        printed, _ctx = _run_all(as_printed, {})
+        checks = regroup_under_units(checks, printed, suspect)
     findings = ordered([c.finding for c in checks if c.outcome == "failed" and c.finding is not None])
+    group_repeats(findings)
     return AuditResult(findings, checks, facts=memo_facts(ctx), tracebacks=tracebacks)
 
 

@@ -20,8 +20,9 @@ def has_figure(row: Row, cols: list[str]) -> bool:
     return any(isinstance(row.get(c), Decimal) for c in cols)
 
 
-def _row_subject(tid: str, i: int, row: Row) -> str:
-    return f"{tid}/{row.get('code') or row_name(row)}/{i}"
+def _row_subject(tid: str, row: Row) -> str:
+    """A row by its code, or its name when it has none (the engine numbers a name that repeats)."""
+    return f"{tid}/{row.get('code') or row_name(row)}"
 
 
 @rule(
@@ -52,9 +53,7 @@ def _row_sums(ctx: AuditContext, tid: str, identity: RowSum) -> Iterator[Check]:
         return
     for i, row in enumerate(ctx.rows(tid)):
         if has_figure(row, [total, *printed]):
-            yield ctx.sum_check(
-                _row_subject(tid, i, row), (tid, i, total), [(tid, i, p) for p in printed], identity.what
-            )
+            yield ctx.sum_check(_row_subject(tid, row), (tid, i, total), [(tid, i, p) for p in printed], identity.what)
 
 
 @rule(
@@ -119,7 +118,7 @@ def _fund_roll(ctx: AuditContext, tid: str, i: int, identity: FundRoll) -> Check
     row = ctx.rows(tid)[i]
     o, inc, e, c = (ctx.value((tid, i, k)) for k in identity.columns)
     expected = Decimal((o or Decimal(0)) + (inc or Decimal(0)) - (e or Decimal(0)))
-    subject = _row_subject(tid, i, row)
+    subject = _row_subject(tid, row)
     if (c or Decimal(0)) == expected:
         return ctx.passed(subject)
     meets = (Interval.printed(c) + Interval.printed(e)).meets(Interval.printed(o) + Interval.printed(inc))
@@ -162,7 +161,9 @@ def three_public(ctx: AuditContext) -> Iterator[Check]:
             for s in sums:
                 if ctx.printed(tid, s.total) and all(ctx.printed(tid, p) for p in s.parts):
                     parts = [(tid, i, p) for p in s.parts]
-                    yield ctx.sum_check(f"{tid}/{i}/{s.key}", (tid, i, s.total), parts, s.what)
+                    row = ctx.rows(tid)[i]
+                    label = row_name(row) if row.get("name") else str(i)
+                    yield ctx.sum_check(f"{tid}/{label}/{s.key}", (tid, i, s.total), parts, s.what)
 
 
 @rule(

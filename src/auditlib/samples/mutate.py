@@ -290,6 +290,52 @@ def op_delete_paragraph(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, An
     return {"block": hits[0], "old": removed["text"]}
 
 
+def _one_paragraph(blocks: list[dict[str, Any]], context: str) -> int:
+    hits = [i for i, b in enumerate(blocks) if b.get("type") == "paragraph" and context in b.get("text", "")]
+    if len(hits) != 1:
+        raise MutationError(f"{len(hits)} paragraphs contain {context!r}; need exactly one")
+    return hits[0]
+
+
+def op_move_paragraph(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
+    """Move the paragraph that contains ``context`` to just after the one that contains ``after``:
+    a numbered item printed out of its place, its number kept (items reordered)."""
+    blocks = dept["blocks"]
+    moved = blocks.pop(_one_paragraph(blocks, m["context"]))
+    target = _one_paragraph(blocks, m["after"]) + 1
+    blocks.insert(target, moved)
+    return {"block": target, "old": moved["text"], "after": m["after"]}
+
+
+_RATE_CLAUSE = re.compile(r"(?P<kind>年初)预算(?P<suffix>数?)为(?P<budget>[\d,]+(?:\.\d+)?)万元")
+
+
+def op_rate_base(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
+    """A rate named after the wrong base: in the paragraph that contains ``context``, "年初预算数为B万元"
+    becomes "年初预算数为``value``万元，调整预算数为B万元" while "完成年初预算的R%" (computed on B) stays."""
+    blocks = dept["blocks"]
+    index = _one_paragraph(blocks, m["context"])
+    text = blocks[index]["text"]
+    found = _RATE_CLAUSE.search(text)
+    if found is None or "完成年初预算的" not in text:
+        raise MutationError(f"no 年初预算 figure and 年初 rate in the paragraph with {m['context']!r}")
+    initial = str(m.get("value", "0.00"))
+    new = (
+        f"年初预算{found.group('suffix')}为{initial}万元，调整预算{found.group('suffix')}为{found.group('budget')}万元"
+    )
+    blocks[index]["text"] = text[: found.start()] + new + text[found.end() :]
+    return {"block": index, "old": found.group(0), "new": new}
+
+
+def op_stray_line(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
+    """A line of punctuation alone (``value``, default "。") after the paragraph that contains ``context``."""
+    blocks = dept["blocks"]
+    index = _one_paragraph(blocks, m["context"])
+    value = str(m.get("value", "。"))
+    blocks[index]["text"] += "\n" + value
+    return {"block": index, "old": "", "new": value}
+
+
 # ---------------------------------------------------------------- attachments
 
 
@@ -315,6 +361,9 @@ def op_attachment_figure(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, A
 
 OPERATIONS: dict[str, Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]] = {
     "cell": op_cell,
+    "move_paragraph": op_move_paragraph,
+    "rate_base": op_rate_base,
+    "stray_line": op_stray_line,
     "delete_row": op_delete_row,
     "delete_table": op_delete_table,
     "delete_explanation": op_delete_explanation,

@@ -41,6 +41,12 @@ _COMPARISON = re.compile(
     rf"(?:支出)?决算数?(?:(?P<c1>{one_of(BUDGET_COMPARISON_WORDS)})(?:{_RATE_KINDS})?预算数?"
     rf"|(?:与|同|和|较)(?:{_RATE_KINDS})?预算数?(?:基本)?(?P<c2>{one_of(BUDGET_EQUAL_WORDS)}))"
 )
+#: Another budget the sentence names before the completion ("年初预算为A万元，全年预算为B万元，…").
+_OTHER_BUDGET = re.compile(
+    rf"(?P<bkind>{BUDGET_KIND_PATTERN})预算(?:数|金额)?(?:为|是|:)?(?P<budget>{NUM_B})(?P<bunit>{MONEY})"
+)
+#: The budget kind a printed word names, by the slot it fills: ``budget_<slot>``.
+_KIND_SLOT = {"年初": "initial", "年度": "initial", "全年": "full", "调整": "adjusted", "调整后": "adjusted"}
 _NO_RATE = re.compile(r"不(?:计算|适用|涉及)[^。;，,]{0,4}完成率|无法计算完成率")
 _CANONICAL_COMPARISON = {**BUDGET_COMPARISON_WORDS, **BUDGET_EQUAL_WORDS}
 
@@ -58,15 +64,24 @@ def find_completion(ex: Extractor) -> None:
             continue
         found.append((m.start(), m.end(), m, False))
     found.sort(key=lambda x: x[0])
+    previous_end = 0
     for _start, end, m, has_budget in found:
         key = "bkey" if has_budget and m.start("bkey") < m.start("akey") else "akey"
         subject, code, words, span_start = _completion_subject(ex, m.start(key))
+        others = _budgets_before(ex, m.start(key), previous_end) if has_budget else []
+        if others and not subject:
+            # "X年初预算为A万元，全年预算为B万元，支出决算为C万元": X heads the first budget's clause.
+            subject, code, words, span_start = _completion_subject(ex, others[0].start())
         b = Draft("completion", subject, span_start, end, code=code, words=words)
         if has_budget:
             b.values["budget"] = ex.q(m.start("budget"), m.end("bunit"))
+            b.words["budget_kind"] = _kind_slot(m.group("bkey"))
         b.values["actual"] = ex.q(m.start("actual"), m.end("aunit"))
         if m.group("rate") is not None:
             b.values["rate"] = ex.pct(m, "rate", "rsign")
+            b.words["rate_kind"] = _kind_slot(ex.mm[m.end("aunit") : m.start("rate")])
+        _other_budgets(ex, b, others)
+        previous_end = end
         b.words.setdefault("comparison", "")
         b.words.setdefault("reason", "")
         ex.add(b)
@@ -74,6 +89,34 @@ def find_completion(ex: Extractor) -> None:
     comps = [f for f in ex.facts if f.kind == "completion"]
     _mark_no_rate(ex, comps)
     _attach_comparisons(ex, comps)
+
+
+def _kind_slot(words: str) -> str:
+    """The budget kind (``initial``, ``full``, ``adjusted``) that ``words`` name, "" when none."""
+    found = re.search(BUDGET_KIND_PATTERN, words)
+    return _KIND_SLOT.get(found.group(0).rstrip("的"), "") if found else ""
+
+
+def _budgets_before(ex: Extractor, start: int, floor: int) -> list[re.Match[str]]:
+    """The budgets printed before ``start`` in its sentence, after ``floor`` (the previous completion)."""
+    k = ex.t.sentence_index(start)
+    if k >= len(ex.t.sentences):
+        return []
+    lo = max(ex.t.sentences[k][0], floor)
+    return list(_OTHER_BUDGET.finditer(ex.mm, lo, start))
+
+
+def _other_budgets(ex: Extractor, fact: Draft, others: list[re.Match[str]]) -> None:
+    """Every budget the sentence names, by kind (``budget_initial``, ``budget_full``,
+    ``budget_adjusted``): "年初预算为A万元，全年预算为B万元，支出决算为C万元，完成年初预算的R%" names two
+    bases, and the rate must be checked against the one it names. Only budgets printed before the
+    completion in the same sentence, after the previous completion, are taken (``_budgets_before``)."""
+    if "budget" in fact.values and fact.words.get("budget_kind"):
+        fact.values[f"budget_{fact.words['budget_kind']}"] = fact.values["budget"]
+    for m in others:
+        slot = _KIND_SLOT.get(m.group("bkind").rstrip("的"), "")
+        if slot and f"budget_{slot}" not in fact.values:
+            fact.values[f"budget_{slot}"] = ex.q(m.start("budget"), m.end("bunit"))
 
 
 def _completion_subject(ex: Extractor, key_start: int) -> tuple[str, str | None, dict[str, str], int]:

@@ -8,7 +8,7 @@ facts come from ``auditlib.reading.narrative`` once per audit (``common.facts``)
 
 from __future__ import annotations
 
-from auditlib.rules.narrative import amounts, completion, procurement, shares, three_public  # noqa: F401 - registration
+from auditlib.rules.narrative import amounts, completion, order, procurement, shares, three_public  # noqa: F401 - registration
 from auditlib.rules.narrative.common import FACTS_MEMO, facts, memo_facts
 
 __all__ = ["FACTS_MEMO", "facts", "memo_facts"]

@@ -101,7 +101,7 @@ def repeated_figure(ctx: AuditContext) -> Iterator[Check]:
             continue
         seen = True
         p = prev.values["amount"]
-        subject = f"{fact.subject}/{prev.span.page}-{fact.span.page}/{fact.span.start}"
+        subject = fact.subject
         if p.unit != q.unit or p.value == q.value:
             yield ctx.passed(subject)
             continue

@@ -68,6 +68,27 @@ def path(ctx: AuditContext, tid: str, names: str, col: str = "total") -> Ref | N
     return (tid, found, col) if found is not None else None
 
 
+def path_is_ambiguous(ctx: AuditContext, tid: str, names: str) -> bool:
+    """Some level of the 类/款/项 path names two rows under its parent (the subject matches two rows)."""
+    prefix = ""
+    for depth, name in enumerate(p for p in names.split("/") if p):
+        width = (3, 5, 7)[min(depth, 2)]
+        target = plain_name(name)
+        hits = [
+            i
+            for i, r in enumerate(ctx.rows(tid))
+            if len(str(r.get("code") or "")) == width
+            and str(r.get("code") or "").startswith(prefix)
+            and plain_name(str(r.get("name"))) == target
+        ]
+        if len(hits) > 1:
+            return True
+        if not hits:
+            return False
+        prefix = str(ctx.rows(tid)[hits[0]].get("code") or "")
+    return False
+
+
 def for_amount(ctx: AuditContext, subject: str, section: str) -> Ref | None:
     """The cell an amount of the narrative (by its subject, in its section) quotes, None if none."""
     if subject in _SIMPLE:

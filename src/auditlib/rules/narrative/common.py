@@ -40,9 +40,22 @@ def fact_evidence(fact: Fact) -> Evidence:
     return Evidence(fact.span.page or None, None, fact.subject, None, None, fact.span.text)
 
 
+def hedged(check: Check, doubt: str) -> Check:
+    """The check, with an error finding turned into a warning that says why its reading is uncertain
+    (``doubt``, empty when the statement was read without doubt). A false error costs more than a
+    missed one: a garbled unit of text never gives an error."""
+    f = check.finding
+    if doubt and f is not None and f.severity == "error":
+        f.severity = check.severity = "warning"
+        f.message = f"{f.message}（读取存疑：{doubt}，请人工核对。）"
+    return check
+
+
 def fact_subject(fact: Fact) -> str:
-    """The subject of a check on a fact: page, kind, subject and offset (unique in a report)."""
-    return f"p{fact.span.page}/{fact.kind}/{fact.subject}/{fact.span.start}"
+    """The subject of a check on a fact: its kind and subject, never its page or offset, so that the
+    finding's fingerprint survives a re-wrapped or re-paginated report (the engine numbers a
+    subject that repeats, in text order)."""
+    return f"{fact.kind}/{fact.subject}"
 
 
 def agree(printed: Decimal, printed_unit: str, table: Decimal | None, table_unit: str) -> str:
