@@ -62,7 +62,7 @@ def _task(task: tuple[str, str]) -> dict[str, Any]:
                 "seconds": time.perf_counter() - started}  # fmt: skip
     variant = _STATE["variants"][ident]
     base = _STATE["bases"][variant.base]
-    base_pdf = mm.build_base(base, out) if base.pdf is None else base.pdf
+    base_pdf = mm.base_path(base, out)  # built by its own task, before any variant
     pdf = mm.build_variant(variant, base, base_pdf, out, _STATE["seed"])
     digest = mm.sha256(pdf)
     if variant.kind == "title_layout" and digest == mm.sha256(base_pdf):
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = multiprocessing.get_context("spawn")
     results: dict[tuple[str, str], dict[str, Any]] = {}
     with ctx.Pool(args.jobs, initializer=_init, initargs=(args.root, str(out), args.seed), maxtasksperchild=40) as pool:
-        # bases first (each variant's own task renders its base again when it needs the file)
+        # bases first: the variants rewrite or compare with their files
         for res in pool.imap_unordered(_task, tasks[: len(used)]):
             results[(res["what"], res["id"])] = res
         done = 0

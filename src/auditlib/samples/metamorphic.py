@@ -246,12 +246,17 @@ def corpus(root: Path, seed: str = DEFAULT_SEED) -> tuple[list[Base], list[Varia
 # ---------------------------------------------------------------- making the PDFs
 
 
+def base_path(base: Base, out_dir: Path) -> Path:
+    """Where the base document's PDF is: the real file itself, or its render under ``out_dir``."""
+    return base.pdf if base.pdf is not None else out_dir / "base" / f"{base.id}.pdf"
+
+
 def build_base(base: Base, out_dir: Path) -> Path:
     """The base document's PDF: the real file itself, or the description rendered today."""
     if base.pdf is not None:
         return base.pdf
     assert base.dept is not None
-    return render_pdf(base.dept, out_dir / "base" / f"{base.id}.pdf")
+    return render_pdf(base.dept, base_path(base, out_dir))
 
 
 def build_variant(variant: Variant, base: Base, base_pdf: Path, out_dir: Path, seed: str = DEFAULT_SEED) -> Path:
