@@ -312,34 +312,43 @@ def _num(value: float) -> Decimal:
 
 
 def letter_spacing(em: float, landscape_too: bool) -> Callable[[pikepdf.Pdf, random.Random], None]:
-    """Add ``em`` × font size of character spacing (Tc) to every text run: after every Tf the
-    spacing is set to the stream's own Tc plus ``em`` × the font size (so it is ``em`` of an em
-    whatever the text matrix scales), and the stream's own Tc operators are shifted alike."""
+    """Letter-space every text run by ``em`` of its font size through the text state, the glyphs
+    condensed to keep the lines' width: after every Tf the character spacing (Tc) becomes the
+    stream's own plus ``em`` × the font size, and the horizontal scaling (Tz) the stream's own ÷
+    (1 + ``em``), so a full-width (CJK) glyph plus its spacing takes the width it took before and
+    no line runs off the page (what was drawn stays on it; the text layer gains gaps between
+    characters, as letter-spaced exports have). The stream's own Tc and Tz are shifted alike."""
+    squeeze = 1 / (1 + em)
 
     def rewrite(pdf: pikepdf.Pdf, rng: random.Random) -> None:
         for page in pdf.pages:
             if not landscape_too and _is_landscape(page):
                 continue
             new: list[Any] = []
-            stack: list[tuple[float, float | None]] = []
-            own_tc, size = 0.0, None
+            stack: list[tuple[float, float, float | None]] = []
+            own_tc, own_tz, size = 0.0, 100.0, None
             for ins in _ops(page):
                 if isinstance(ins, pikepdf.ContentStreamInlineImage):
                     new.append(ins)
                     continue
                 op = str(ins.operator)
                 if op == "q":
-                    stack.append((own_tc, size))
+                    stack.append((own_tc, own_tz, size))
                 elif op == "Q" and stack:
-                    own_tc, size = stack.pop()
+                    own_tc, own_tz, size = stack.pop()
                 if op == "Tc" and len(ins.operands) == 1:
                     own_tc = float(ins.operands[0])
                     new.append(_op([_num(own_tc + em * (size or 0.0))], "Tc"))
+                    continue
+                if op == "Tz" and len(ins.operands) == 1:
+                    own_tz = float(ins.operands[0])
+                    new.append(_op([_num(own_tz * squeeze)], "Tz"))
                     continue
                 new.append(ins)
                 if op == "Tf" and len(ins.operands) == 2:
                     size = float(ins.operands[1])
                     new.append(_op([_num(own_tc + em * size)], "Tc"))
+                    new.append(_op([_num(own_tz * squeeze)], "Tz"))
             _set_ops(pdf, page, new)
 
     return rewrite
