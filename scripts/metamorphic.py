@@ -17,59 +17,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from auditlib.samples import metamorphic as mm  # noqa: E402
-
-_STATE: dict[str, Any] = {}
-
-
-def _init(root: str, out: str, seed: str) -> None:
-    bases, variants = mm.corpus(Path(root), seed)
-    _STATE.update(
-        root=Path(root),
-        out=Path(out),
-        seed=seed,
-        bases={b.id: b for b in bases},
-        variants={v.id: v for v in variants},
-    )
-
-
-def _audit(pdf: Path) -> tuple[list[list[str]] | None, str | None]:
-    try:
-        return mm.audit_keys(pdf), None
-    except Exception as exc:  # a document the reader refuses is a changed document, with the reason
-        return None, f"{type(exc).__name__}: {exc}"
-
-
-def _task(task: tuple[str, str]) -> dict[str, Any]:
-    what, ident = task
-    out: Path = _STATE["out"]
-    started = time.perf_counter()
-    if what == "base":
-        base = _STATE["bases"][ident]
-        pdf = mm.build_base(base, out)
-        keys, error = _audit(pdf)
-        return {"what": what, "id": ident, "sha256": mm.sha256(pdf), "findings": keys, "error": error,
-                "seconds": time.perf_counter() - started}  # fmt: skip
-    variant = _STATE["variants"][ident]
-    base = _STATE["bases"][variant.base]
-    base_pdf = mm.base_path(base, out)  # built by its own task, before any variant
-    pdf = mm.build_variant(variant, base, base_pdf, out, _STATE["seed"])
-    digest = mm.sha256(pdf)
-    if variant.kind == "title_layout" and digest == mm.sha256(base_pdf):
-        return {"what": what, "id": ident, "sha256": digest, "pending": True, "seconds": 0.0}
-    keys, error = _audit(pdf)
-    return {"what": what, "id": ident, "sha256": digest, "findings": keys, "error": error,
-            "seconds": time.perf_counter() - started}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,34 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.kinds:
         wanted = set(args.kinds.split(","))
         variants = [v for v in variants if v.kind in wanted]
-    used = {v.base for v in variants}
-    tasks = [("base", b.id) for b in bases if b.id in used] + [("variant", v.id) for v in variants]
-    ctx = multiprocessing.get_context("spawn")
-    results: dict[tuple[str, str], dict[str, Any]] = {}
-    with ctx.Pool(args.jobs, initializer=_init, initargs=(args.root, str(out), args.seed), maxtasksperchild=40) as pool:
-        # bases first: the variants rewrite or compare with their files
-        for res in pool.imap_unordered(_task, tasks[: len(used)]):
-            results[(res["what"], res["id"])] = res
-        done = 0
-        for res in pool.imap_unordered(_task, tasks[len(used) :], chunksize=2):
-            results[(res["what"], res["id"])] = res
-            done += 1
-            if done % 50 == 0:
-                print(f"  {done}/{len(variants)} documents ({time.perf_counter() - started:.0f} s)", flush=True)
 
-    rows: list[dict[str, Any]] = []
-    for v in variants:
-        res = results[("variant", v.id)]
-        base = results[("base", v.base)]
-        row = v.describe() | {"sha256": res["sha256"]}
-        if res.get("pending"):
-            row |= {"status": "pending", "reason": "render.py prints no title_layout yet (helper T's option)"}
-        elif res["error"] or base["error"]:
-            row |= {"status": "changed", "error": res["error"] or f"base: {base['error']}", "added": [], "removed": []}
-        else:
-            row |= mm.compare(base["findings"], res["findings"], v.allow_order_warning)
-        rows.append(row)
+    def progress(done: int, total: int) -> None:
+        if done % 50 == 0:
+            print(f"  {done}/{total} documents ({time.perf_counter() - started:.0f} s)", flush=True)
 
+    base_results, rows = mm.measure(
+        Path(args.root), out, args.seed, [v.id for v in variants], jobs=args.jobs, progress=progress
+    )
     counts = Counter(r["status"] for r in rows)
     measured = [r for r in rows if r["status"] != "pending"]
     by_kind: dict[str, Counter[str]] = {}
@@ -128,12 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         "changed": counts["changed"],
         "pending": counts["pending"],
         "by_kind": {k: dict(sorted(c.items())) for k, c in sorted(by_kind.items())},
-        "bases": {
-            b.id: {"sha256": results[("base", b.id)]["sha256"], "findings": results[("base", b.id)]["findings"],
-                   "error": results[("base", b.id)]["error"]}  # fmt: skip
-            for b in bases
-            if b.id in used
-        },
+        "bases": {b.id: base_results[b.id] for b in bases if b.id in base_results},
         "documents_list": rows,
     }
     path = Path(args.report) if args.report else out / "report.json"
