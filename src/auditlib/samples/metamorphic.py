@@ -315,12 +315,13 @@ def _num(value: float) -> Decimal:
 
 def letter_spacing(em: float, landscape_too: bool) -> Callable[[pikepdf.Pdf, random.Random], None]:
     """Letter-space every text run by ``em`` of its font size through the text state, the glyphs
-    condensed to keep the lines' width: after every Tf the character spacing (Tc) becomes the
-    stream's own plus ``em`` × the font size, and the horizontal scaling (Tz) the stream's own ÷
-    (1 + ``em``), so a full-width (CJK) glyph plus its spacing takes the width it took before and
-    no line runs off the page (what was drawn stays on it; the text layer gains gaps between
+    condensed so that no run grows: after every Tf the character spacing (Tc) becomes the
+    stream's own plus ``em`` × the font size, and the horizontal scaling (Tz) the stream's own ×
+    0.5 ÷ (0.5 + ``em``), so a half-width glyph (a digit) plus its spacing takes the width it took
+    before and a full-width (CJK) one less: no line runs off the page, no right-aligned amount
+    into the next cell (what is drawn stays where it was; the text layer gains gaps between
     characters, as letter-spaced exports have). The stream's own Tc and Tz are shifted alike."""
-    squeeze = 1 / (1 + em)
+    squeeze = 0.5 / (0.5 + em)
 
     def rewrite(pdf: pikepdf.Pdf, rng: random.Random) -> None:
         for page in pdf.pages:
