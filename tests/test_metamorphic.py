@@ -1,6 +1,6 @@
 """The metamorphic corpus: layout-only transformations must not change the findings (issue 13).
 
-A slice of about 30 documents covering every kind of transformation (the full set, 300+
+A slice of 32 documents covering every kind of transformation (the full set, 300+
 documents, is ``make metamorphic``). Each document is built from its base (a sample
 department, the reference document, a real report), audited, and its findings compared with its
 base's by ``metamorphic.finding_key``, every severity. A transformation known to change the
@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from auditlib.samples import metamorphic as mm
+
 from conftest import ROOT
 
 ROTATE = (
@@ -48,6 +49,7 @@ SLICE: dict[str, str | None] = {
     "sample-wuhan-small-2024--repeat_header-1": None,
     "sample-wuhan-small-2024--portrait_tables-1": None,
     "sample-wuhan-small-2024--split_runs-1": None,
+    "sample-wuhan-small-2024--split_pages-1": None,
     "sample-wuhan-small-2024--rotated_pages-1": ROTATE,
     "sample-wuhan-small-2024--reorder_runs-1": TEXT_ORDER,
     "sample-wuhan-small-2024--title_layout-1": None,
@@ -66,6 +68,7 @@ SLICE: dict[str, str | None] = {
     # a real report (ONLYOFFICE), rewritten with pikepdf
     "shanghai-putuo-finance-bureau-2024--letter_spacing-1": None,
     "shanghai-putuo-finance-bureau-2024--split_runs-1": None,
+    "shanghai-putuo-finance-bureau-2024--split_pages-1": None,
     "shanghai-putuo-finance-bureau-2024--reorder_runs-1": TEXT_ORDER,
     "shanghai-putuo-finance-bureau-2024--rotated_pages-3": ROTATE,
     # a narrower frame wraps the cover title
@@ -85,7 +88,8 @@ def test_corpus_has_every_kind_and_300_documents() -> None:
     kinds = {v.kind for v in variants}
     assert kinds == {
         "rewrap", "font", "letter_spacing", "item_order", "break_in_item", "break_in_table",
-        "repeat_header", "portrait_tables", "rotated_pages", "split_runs", "reorder_runs", "title_layout",
+        "repeat_header", "portrait_tables", "rotated_pages", "split_runs", "reorder_runs", "split_pages",
+        "title_layout",
     }  # fmt: skip
     assert len(variants) >= 300
     assert len({v.id for v in variants}) == len(variants)
@@ -120,8 +124,7 @@ def test_findings_unchanged(slice_rows: dict[str, dict], variant_id: str) -> Non
     if row["status"] == "pending":
         pytest.skip(f"{variant_id}: {row['reason']}")
     assert row["status"] in ("unchanged", "allowed"), (
-        f"{variant_id} ({row['params']}): {row.get('error') or ''} "
-        f"added {row['added']} removed {row['removed']}"
+        f"{variant_id} ({row['params']}): {row.get('error') or ''} added {row['added']} removed {row['removed']}"
     )
 
 

@@ -205,6 +205,7 @@ def generator_variants(base: Base, seed: str = DEFAULT_SEED) -> list[Variant]:
     # text runs split and reordered in the content streams
     add("split_runs", {}, rewrite="split_runs")
     add("reorder_runs", {}, rewrite="reorder_runs")
+    add("split_pages", {"pages": 2}, rewrite="split_pages")
     # table titles wrapped, overlapped by a heading, printed after the body (helper T's option)
     for layout_name in TITLE_LAYOUTS:
         rng = _rng(seed, base.id, "title", layout_name)
@@ -230,6 +231,8 @@ def real_variants(base: Base) -> list[Variant]:
         ("rotated_pages", {"rotate": 90, "pages": "all"}, "rotate_all_90"),
         ("rotated_pages", {"rotate": 270, "pages": "all"}, "rotate_all_270"),
         ("rotated_pages", {"rotate": 90, "pages": "landscape"}, "rotate_landscape_90"),
+        ("split_pages", {"pages": 2}, "split_pages"),
+        ("split_pages", {"pages": 3, "seed": 2}, "split_pages_2"),
     ):
         n = sum(1 for v in out if v.kind == kind) + 1
         out.append(Variant(f"{base.id}--{kind}-{n}", base.id, kind, params, rewrite=rewrite))
@@ -641,6 +644,73 @@ def rotate_pages(angle: int, landscape_only: bool) -> Callable[[pikepdf.Pdf, ran
     return rewrite
 
 
+def _cut_height(page: Any, low: float, high: float) -> float | None:
+    """A height between ``low`` and ``high`` (PDF points) that no character box crosses, the
+    nearest to their middle: where a page can be cut between two lines."""
+    textpage = page.get_textpage()
+    try:
+        boxes = [textpage.get_charbox(i) for i in range(textpage.count_chars())]
+    finally:
+        textpage.close()
+    spans = sorted((b[1], b[3]) for b in boxes if b[3] > b[1])
+    if len(spans) < 40:
+        return None
+    middle = (low + high) / 2
+    free: list[float] = []
+    y = low
+    while y <= high:
+        if not any(b - 1 <= y <= t + 1 for b, t in spans):
+            free.append(y)
+        y += 1.0
+    return min(free, key=lambda v: abs(v - middle)) if free else None
+
+
+def split_pages(pages: int) -> Callable[[pikepdf.Pdf, random.Random], None]:
+    """Split up to ``pages`` narrative pages in two between two lines of text (the page
+    repeated, its MediaBox the upper part on the first copy and the lower part on the second):
+    a page break moved into the middle of a page, inside a section or an item. Pages with a
+    table title or ruled lines are left whole."""
+
+    def rewrite(pdf: pikepdf.Pdf, rng: random.Random) -> None:
+        import io
+
+        import pypdfium2 as pdfium
+
+        from auditlib.reading.pdf import tables_on_page
+
+        buf = io.BytesIO()
+        pdf.save(buf)
+        doc = pdfium.PdfDocument(buf.getvalue())
+        try:
+            cuts: dict[int, float] = {}
+            for i in range(2, len(pdf.pages)):
+                page = pdf.pages[i]
+                if _is_landscape(page) or int(page.obj.get("/Rotate", 0)) % 360 or "/CropBox" in page.obj:
+                    continue
+                ops = [_opname(x) for x in _ops(page)]
+                if sum(op in ("re", "l") for op in ops) > 8:
+                    continue
+                textpage = doc[i].get_textpage()
+                text = textpage.get_text_bounded()
+                textpage.close()
+                if tables_on_page(text):
+                    continue
+                x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+                cut = _cut_height(doc[i], y0 + 0.35 * (y1 - y0), y0 + 0.65 * (y1 - y0))
+                if cut is not None:
+                    cuts[i] = cut
+        finally:
+            doc.close()
+        chosen = sorted(rng.sample(sorted(cuts), min(pages, len(cuts))), reverse=True)
+        for i in chosen:
+            x0, y0, x1, y1 = (float(v) for v in pdf.pages[i].mediabox)
+            pdf.pages.insert(i + 1, pdf.pages[i])
+            pdf.pages[i].obj.MediaBox = pikepdf.Array([_num(x0), _num(cuts[i]), _num(x1), _num(y1)])
+            pdf.pages[i + 1].obj.MediaBox = pikepdf.Array([_num(x0), _num(y0), _num(x1), _num(cuts[i])])
+
+    return rewrite
+
+
 def _seeded(
     fn: Callable[[pikepdf.Pdf, random.Random], None], salt: str
 ) -> Callable[[pikepdf.Pdf, random.Random], None]:
@@ -661,6 +731,8 @@ PDF_REWRITES: dict[str, Callable[[pikepdf.Pdf, random.Random], None]] = {
     "rotate_all_90": rotate_pages(90, landscape_only=False),
     "rotate_all_270": rotate_pages(270, landscape_only=False),
     "rotate_landscape_90": rotate_pages(90, landscape_only=True),
+    "split_pages": split_pages(2),
+    "split_pages_2": _seeded(split_pages(3), "2"),
 }
 
 
