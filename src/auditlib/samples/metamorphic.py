@@ -364,7 +364,8 @@ def _code_width(page: pikepdf.Page, font: str | None) -> int | None:
     """Bytes per character code of a page font: 1 (simple fonts), 2 (Identity-H/V), None (other)."""
     if font is None:
         return None
-    fonts = page.obj.get("/Resources", {}).get("/Font", {})
+    resources: Any = page.obj.get("/Resources", pikepdf.Dictionary())
+    fonts: Any = resources.get("/Font", pikepdf.Dictionary())
     f = fonts.get(font)
     if f is None:
         return None
