@@ -1,6 +1,6 @@
 """The metamorphic corpus: layout-only transformations must not change the findings (issue 13).
 
-A slice of 32 documents covering every kind of transformation (the full set, 300+
+A slice of 33 documents covering every kind of transformation (the full set, 300+
 documents, is ``make metamorphic``). Each document is built from its base (a sample
 department, the reference document, a real report), audited, and its findings compared with its
 base's by ``metamorphic.finding_key``, every severity. A transformation known to change the
@@ -19,10 +19,16 @@ from auditlib.samples import metamorphic as mm
 from conftest import ROOT
 
 ROTATE = (
-    "the reader ignores /Rotate: a page stored turned (portrait MediaBox, /Rotate 90 or 270, the "
-    "content drawn turned back) gives PDFium character boxes and Camelot's grid in unrotated user "
-    "space, where the lines run vertically (reading/pdf.py, reading/cells.py): cells read as "
-    "columns of characters, the unit labels not found (form.unit_consistent on every table)"
+    "the reader does not follow /Rotate: on a page stored turned (portrait MediaBox, /Rotate 90 or "
+    "270, the content drawn turned back) reading/extract.py (page_chars, chars_to_text, "
+    "text_lines_above) takes PDFium's character boxes in unrotated user space, where the lines run "
+    "vertically and do not meet Camelot's grid: cells read as columns of characters, the unit "
+    "labels above the grid not found (form.unit_consistent on every table)"
+)
+SECTION_GAP = (
+    "a letter-spaced section heading '五、 一般公共预算…' (a gap after 、) fails "
+    "reading/pipeline.py _SECTION (^[一…十]+、\\S): the section merges into the one before, so its "
+    "figures are compared with the wrong table (narrative.amount against 支出决算表)"
 )
 TEXT_ORDER = (
     "page text follows the content stream's order (reading/pdf.py read_text: "
@@ -71,6 +77,8 @@ SLICE: dict[str, str | None] = {
     "shanghai-putuo-finance-bureau-2024--split_pages-1": None,
     "shanghai-putuo-finance-bureau-2024--reorder_runs-1": TEXT_ORDER,
     "shanghai-putuo-finance-bureau-2024--rotated_pages-3": ROTATE,
+    # a real report (Word): letter-spaced headings
+    "shanghai-putuo-planning-resources-bureau-2024--letter_spacing-3": SECTION_GAP,
     # a narrower frame wraps the cover title
     "sample-yuan-street-2023--rewrap-3": COVER_WRAP,
 }
