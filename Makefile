@@ -14,7 +14,7 @@ LINT_PATHS := src tests scripts benchmarks
 # typed definitions, no explicit Any).
 MYPY_TARGETS := src/auditlib/model src/auditlib/profiles src/auditlib/rules
 
-.PHONY: help setup system-deps samples demo test test-fast lint bench fuzz fuzz-quick lab docs clean regen-notebooks
+.PHONY: help setup system-deps samples demo test test-fast lint bench fuzz fuzz-quick metamorphic lab docs clean regen-notebooks
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  make %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ fuzz: setup ## the full fuzz run: extract on 1,000 seeded mutations and every bo
 
 fuzz-quick: setup ## a slice of the fuzz run (24 variants, the bombs on the small sample)
 	$(BIN)/python benchmarks/fuzz.py --quick --report $(OUT)/fuzz-quick.json
+
+metamorphic: setup ## the metamorphic corpus: 300+ layout-only transformations, findings compared (report in $(OUT)/metamorphic/report.json)
+	$(BIN)/python scripts/metamorphic.py --out $(OUT)/metamorphic --jobs 2
 
 docs: setup ## regenerate docs/rules.md from the rule catalogue
 	$(BIN)/auditlib rules --markdown > docs/rules.md

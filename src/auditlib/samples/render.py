@@ -24,6 +24,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
+    Flowable,
     Frame,
     NextPageTemplate,
     PageBreak,
@@ -52,33 +53,54 @@ TABLE_MARGIN = 12 * mm
 TABLE_FONT_SIZE = 7.5
 
 
+#: Layout options of ``render_pdf`` (all optional; none given prints today's layout):
+#: ``body_margin`` (points, the portrait frame's margins: narrative re-wrapped at another width),
+#: ``body_font_size`` and ``body_leading`` (points, body text), ``font_face`` (the face of the
+#: font collection, 0 by default), ``push`` {block index: points} and ``table_push``
+#: {table id: points} (push what follows to the last ``points`` of its frame so that a page
+#: break falls inside it), ``table_pages`` ("landscape" by default, or "portrait": tables scaled
+#: onto portrait pages).
+LAYOUT_KEYS = ("body_margin", "body_font_size", "body_leading", "font_face", "push", "table_push", "table_pages")
+
+_LAYOUT: dict[str, Any] = {}
+
+
 class FontMissing(RuntimeError):
     """No CJK TrueType font to embed (install Debian's fonts-wqy-zenhei)."""
 
 
-def register_font() -> None:
-    """Register the embeddable CJK TrueType collection once."""
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
+def register_font(face: int = 0) -> str:
+    """Register the embeddable CJK TrueType collection's face ``face`` once; return its name."""
+    name = FONT if face == 0 else f"{FONT}{face}"
+    if name in pdfmetrics.getRegisteredFontNames():
+        return name
     for path in FONT_CANDIDATES:
         if path and Path(path).exists():
-            pdfmetrics.registerFont(TTFont(FONT, path, subfontIndex=0))
-            return
+            pdfmetrics.registerFont(TTFont(name, path, subfontIndex=face))
+            return name
     raise FontMissing(
         "no CJK TrueType font found: install fonts-wqy-zenhei (make samples does) "
         "or set AUDITLIB_SAMPLE_FONT to a .ttf/.ttc file"
     )
 
 
+def _font() -> str:
+    """The font of paragraphs and page numbers: the collection's face ``font_face`` (0: FONT)."""
+    face = int(_LAYOUT.get("font_face", 0))
+    return FONT if face == 0 else f"{FONT}{face}"
+
+
 def _styles() -> dict[str, ParagraphStyle]:
-    base = dict(fontName=FONT, wordWrap="CJK")
+    base = dict(fontName=_font(), wordWrap="CJK")
+    body_size = _LAYOUT.get("body_font_size", 10.5)
+    body_leading = _LAYOUT.get("body_leading", 19)
     return {
         "cover": ParagraphStyle("cover", fontSize=26, leading=40, alignment=TA_CENTER, **base),
         "cover_date": ParagraphStyle("cover_date", fontSize=16, leading=24, alignment=TA_CENTER, **base),
         "part": ParagraphStyle("part", fontSize=22, leading=34, alignment=TA_CENTER, spaceBefore=60, **base),
         "title": ParagraphStyle("title", fontSize=16, leading=26, alignment=TA_CENTER, spaceAfter=10, **base),
         "heading": ParagraphStyle("heading", fontSize=12, leading=22, spaceBefore=8, spaceAfter=4, **base),
-        "body": ParagraphStyle("body", fontSize=10.5, leading=19, firstLineIndent=21, **base),
+        "body": ParagraphStyle("body", fontSize=body_size, leading=body_leading, firstLineIndent=21, **base),
         "toc": ParagraphStyle("toc", fontSize=11, leading=20, **base),
         "table_title": ParagraphStyle("table_title", fontSize=15, leading=22, alignment=TA_CENTER, **base),
         "small": ParagraphStyle("small", fontSize=8.5, leading=12, **base),
@@ -563,8 +585,70 @@ def table_label(dept: dict[str, Any], tid: str) -> str | None:
     return str(label).format(n=n, cn=cn_index(n))
 
 
+class PushDown(Flowable):
+    """Empty space that leaves only the last ``keep`` points of its frame to what follows.
+
+    A layout option (``push``/``table_push``): what follows starts ``keep`` points above the
+    frame's bottom, so a page break falls inside it (a paragraph after its first lines, a
+    table after its header and first rows). No space when less than ``keep`` is left.
+    """
+
+    def __init__(self, keep: float):
+        super().__init__()
+        self.keep = keep
+        self._height = 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self._height = max(0.0, availHeight - self.keep)
+        return (0, self._height)
+
+    def draw(self) -> None:
+        pass
+
+
+class Scaled(Flowable):
+    """A flowable drawn at ``scale`` (splits as its content splits): a table on a narrower page."""
+
+    def __init__(self, inner: Any, scale: float):
+        super().__init__()
+        self.inner = inner
+        self.scale = scale
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        w, h = self.inner.wrap(availWidth / self.scale, availHeight / self.scale)
+        self.width, self.height = w * self.scale, h * self.scale
+        return (self.width, self.height)
+
+    def split(self, availWidth: float, availHeight: float) -> list[Any]:
+        parts = self.inner.split(availWidth / self.scale, availHeight / self.scale)
+        return [Scaled(p, self.scale) for p in parts]
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.scale(self.scale, self.scale)
+        self.inner.drawOn(self.canv, 0, 0)
+        self.canv.restoreState()
+
+
+def _table_layout(tid: str, flowables: list[Any]) -> list[Any]:
+    """A table's flowables under the layout options ``table_push`` and ``table_pages``."""
+    keep = (_LAYOUT.get("table_push") or {}).get(tid)
+    if keep is not None:
+        main = max(
+            (i for i, f in enumerate(flowables) if isinstance(f, Table)),
+            key=lambda i: len(flowables[i]._cellvalues),
+        )
+        flowables = flowables[:main] + [PushDown(float(keep))] + flowables[main:]
+    if _LAYOUT.get("table_pages", "landscape") == "portrait":
+        scale = (PORTRAIT[0] - 2 * TABLE_MARGIN) / (LANDSCAPE[0] - 2 * TABLE_MARGIN)
+        flowables = [Scaled(f, scale) if isinstance(f, (Table, PushDown)) else f for f in flowables]
+    return flowables
+
+
 def build_story(dept: dict[str, Any]) -> list[Any]:
     st = _STYLES
+    push = _LAYOUT.get("push") or {}
+    table_template = "portrait_table" if _LAYOUT.get("table_pages", "landscape") == "portrait" else "landscape"
     story: list[Any] = []
     cover = dept.get("cover") or {}
     story.append(Spacer(1, 200))
@@ -574,12 +658,14 @@ def build_story(dept: dict[str, Any]) -> list[Any]:
         story.append(_p(cover["date"], st["cover_date"]))
     story.append(PageBreak())
     after_table = False
-    for block in dept["blocks"]:
+    for index, block in enumerate(dept["blocks"]):
         kind = block["type"]
         if after_table and kind != "table":
             story.append(NextPageTemplate("portrait"))
             story.append(PageBreak())
             after_table = False
+        if index in push and kind != "table":
+            story.append(PushDown(float(push[index])))
         if kind == "toc":
             story += _toc(block.get("lines", []))
         elif kind == "part":
@@ -598,9 +684,9 @@ def build_story(dept: dict[str, Any]) -> list[Any]:
             tid = block["id"]
             if tid not in dept["tables"]:
                 continue  # a deleted table (mutation)
-            story.append(NextPageTemplate("landscape"))
+            story.append(NextPageTemplate(table_template))
             story.append(PageBreak())  # a table always starts on a page of its own
-            story += _table_flowables(dept, tid, table_label(dept, tid))
+            story += _table_layout(tid, _table_flowables(dept, tid, table_label(dept, tid)))
             after_table = True
         elif kind == "attachment":
             if not isinstance(story[-1], PageBreak):
@@ -613,15 +699,25 @@ def build_story(dept: dict[str, Any]) -> list[Any]:
 
 def _page_number(canvas: Any, doc: Any) -> None:
     canvas.saveState()
-    canvas.setFont(FONT, 9)
+    canvas.setFont(_font(), 9)
     w, _h = canvas._pagesize
     canvas.drawCentredString(w / 2, 6 * mm, f"- {doc.page} -")
     canvas.restoreState()
 
 
-def render_pdf(dept: dict[str, Any], out: str | Path) -> Path:
-    """Write the department's PDF to ``out`` atomically; return the path."""
+def render_pdf(dept: dict[str, Any], out: str | Path, layout: dict[str, Any] | None = None) -> Path:
+    """Write the department's PDF to ``out`` atomically; return the path.
+
+    ``layout`` holds layout options (``LAYOUT_KEYS``); without it the output is today's.
+    """
+    layout = dict(layout or {})
+    unknown = sorted(set(layout) - set(LAYOUT_KEYS))
+    if unknown:
+        raise ValueError(f"unknown layout options {unknown}")
     register_font()
+    register_font(int(layout.get("font_face", 0)))
+    _LAYOUT.clear()
+    _LAYOUT.update(layout)
     _STYLES.clear()
     _STYLES.update(_styles())
     out = Path(out)
@@ -641,22 +737,31 @@ def render_pdf(dept: dict[str, Any], out: str | Path) -> Path:
     )
     pw, ph = PORTRAIT
     lw, lh = LANDSCAPE
-    doc.addPageTemplates(
-        [
+    bm = float(layout.get("body_margin", MARGIN))
+    templates = [
+        PageTemplate(
+            "portrait",
+            [Frame(bm, MARGIN, pw - 2 * bm, ph - 2 * MARGIN, id="p")],
+            onPage=_page_number,
+            pagesize=PORTRAIT,
+        ),
+        PageTemplate(
+            "landscape",
+            [Frame(TABLE_MARGIN, TABLE_MARGIN, lw - 2 * TABLE_MARGIN, lh - 2 * TABLE_MARGIN, id="l")],
+            onPage=_page_number,
+            pagesize=LANDSCAPE,
+        ),
+    ]
+    if layout.get("table_pages", "landscape") == "portrait":
+        templates.append(
             PageTemplate(
-                "portrait",
-                [Frame(MARGIN, MARGIN, pw - 2 * MARGIN, ph - 2 * MARGIN, id="p")],
+                "portrait_table",
+                [Frame(TABLE_MARGIN, TABLE_MARGIN, pw - 2 * TABLE_MARGIN, ph - 2 * TABLE_MARGIN, id="t")],
                 onPage=_page_number,
                 pagesize=PORTRAIT,
-            ),
-            PageTemplate(
-                "landscape",
-                [Frame(TABLE_MARGIN, TABLE_MARGIN, lw - 2 * TABLE_MARGIN, lh - 2 * TABLE_MARGIN, id="l")],
-                onPage=_page_number,
-                pagesize=LANDSCAPE,
-            ),
-        ]
-    )
+            )
+        )
+    doc.addPageTemplates(templates)
     doc.build(build_story(dept))
     os.replace(tmp, out)
     return out
