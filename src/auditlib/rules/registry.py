@@ -31,7 +31,7 @@ FAMILIES = {
 #: A rule: the audit context in, the checks of every subject it applied to out.
 RuleFunc = Callable[["AuditContext"], Iterator[Check]]
 
-RULES_VERSION = "3"
+RULES_VERSION = "4"
 
 
 @dataclass(frozen=True)
