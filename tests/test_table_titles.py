@@ -89,11 +89,8 @@ def test_findings_are_the_sources_plus_one_title_warning_when_garbled_or_missing
     assert sorted(set(got) - {(f.rule_id, f.severity, f.message) for f in new}) == expected
     assert not [f for f in result.findings if f.rule_id.startswith("completeness.")]
     word = "标题文字有误" if layout == "garbled" else "未见标题"
-    assert word in new[0].message and new[0].evidence[0].page == result_page(rendered[case["id"]][0], tid)
-
-
-def result_page(report, tid: str) -> int:
-    return report.tables[tid].pages[0]
+    report, _ = rendered[case["id"]]
+    assert word in new[0].message and new[0].evidence[0].page == report.tables[tid].pages[0]
 
 
 @pytest.mark.parametrize(
