@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from auditlib.model.text import squash
 from auditlib.profiles.final_accounts import COVER, HEADERS, PAGE_PLAN, PROFILE, SIGNATURES, TABLES
@@ -38,6 +39,7 @@ _PREFIX_END = re.compile(COVER.title_prefix_end)
 _YEAR = re.compile(COVER.year_in_title)
 
 
+@lru_cache(maxsize=4096)
 def _title_text(line: str) -> str:
     """A line as a title candidate: normalised, label and numbering removed."""
     s = _LABEL_SUFFIX.sub("", normalise_title(line))
@@ -46,6 +48,7 @@ def _title_text(line: str) -> str:
     return s
 
 
+@lru_cache(maxsize=4096)
 def _title_match(s: str) -> tuple[str, str] | None:
     """(table id, title) of the longest known title that ends ``s`` after a short prefix."""
     if not s or len(s) > 60:
