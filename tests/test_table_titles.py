@@ -104,3 +104,25 @@ def test_titles_of_the_sample_and_real_reports_are_all_read(pdf: Path):
     result = audit(read_report(pdf, cache=None))
     checks = [c for c in result.checks if c.rule_id == "form.table_title"]
     assert checks and all(c.outcome == "passed" for c in checks), [(c.subject, c.outcome) for c in checks]
+
+
+def test_a_report_with_no_title_readable_is_read_whole(tmp_path):
+    """All nine titles missing: the report test counts the tables recognised by structure, every
+    table is read with its rows, and the findings are the source's plus nine title warnings (a
+    multi-page table whose note names it on its last page starts on its first page)."""
+    if not font_available():
+        pytest.skip("no CJK TrueType font (fonts-wqy-zenhei): cannot render here")
+    from auditlib.profiles.final_accounts import TABLE_IDS
+    from auditlib.samples.render import render_pdf
+
+    name = "sample-wuhan-health-2023"
+    mutations = [{"op": "title_layout", "table": tid, "layout": "missing"} for tid in TABLE_IDS]
+    dept, _ = apply_mutations(load_department(DEPARTMENTS / f"{name}.yaml"), {"id": "t", "mutations": mutations})
+    report = read_report(render_pdf(dept, tmp_path / "untitled.pdf"), cache=None)
+    source = read_report(RAW / f"{name}.pdf", cache=None)
+    assert {tid: t.rows for tid, t in report.tables.items()} == {tid: t.rows for tid, t in source.tables.items()}
+    result, before = audit(report), audit(source)
+    titles = [f for f in result.findings if f.rule_id == "form.table_title"]
+    assert sorted(f.tables[0] for f in titles) == sorted(TABLE_IDS)
+    assert all(f.severity == "warning" and "未见标题" in f.message for f in titles)
+    assert sorted(set(_findings(result)) - {(f.rule_id, f.severity, f.message) for f in titles}) == _findings(before)

@@ -161,14 +161,32 @@ def recognise_by_structure(
         best = best_by_structure(scores, {t for t in missing if fits_order(t, number, known)})
         if best is None:
             continue
-        before = [p for p in starts if number - PAGE_PLAN.continuation_pages - 1 <= p < number]
-        if before and scores[starts[max(before)]] >= scores[best]:
+        if _continues(scores, best, number, starts) or ruling_count(doc, number) < PAGE_PLAN.min_rulings:
             continue
-        if ruling_count(doc, number) < PAGE_PLAN.min_rulings:
-            continue
-        claimed[best] = [number]
-        known[best] = [number]
+        # The note that names a table (title words) is printed under its last page: a page just
+        # before, where this table leads too (by any margin), is its first page.
+        first = number
+        while first - 1 not in starts and first - 1 >= 1:
+            earlier = structure_scores(pages[first - 2])
+            ranked = sorted((earlier.get(t, 0) for t in missing if t != best), reverse=True)
+            if (
+                earlier.get(best, 0) < 1
+                or (ranked and ranked[0] >= earlier[best])
+                or _continues(earlier, best, first - 1, starts)
+                or ruling_count(doc, first - 1) < PAGE_PLAN.min_rulings
+            ):
+                break
+            first -= 1
+        claimed[best] = [first]
+        known[best] = [first]
     return claimed
+
+
+def _continues(scores: dict[str, int], tid: str, page: int, starts: dict[int, str]) -> bool:
+    """Whether the page reads at least as well as a continuation of the table started within
+    ``PAGE_PLAN.continuation_pages`` pages before it as it does as ``tid``."""
+    before = [p for p in starts if page - PAGE_PLAN.continuation_pages - 1 <= p < page]
+    return bool(before) and scores.get(starts[max(before)], 0) >= scores[tid]
 
 
 def assemble_tables(
