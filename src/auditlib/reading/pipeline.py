@@ -128,7 +128,7 @@ def _table_page_plan(found: dict[str, list[int]], page_count: int) -> dict[str, 
 
 def _order_on_page(text: str, tids: list[str]) -> list[str]:
     """Tables sharing a page, in the order their titles are printed (wrapped titles included)."""
-    order = [hit.table for hit in title_hits(page_lines(text)) if hit.table in tids]
+    order = list(dict.fromkeys(hit.table for hit in title_hits(page_lines(text)) if hit.table in tids))
     return order + [t for t in tids if t not in order]
 
 

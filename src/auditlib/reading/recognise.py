@@ -96,7 +96,7 @@ def page_lines(text: str) -> list[str]:
 
 
 def title_hits(lines: list[str]) -> list[TitleHit]:
-    """Every table title on the page's lines, in text order, each table once.
+    """Every table title on the page's lines, in text order.
 
     A title on one line is found as ``match_title`` finds it. A title broken over two lines
     is the end of one line followed by a line that is only the rest of the title (its label
@@ -127,11 +127,7 @@ def title_hits(lines: list[str]) -> list[TitleHit]:
             hits.append(TitleHit(found[0], layout, i, j))
             used.update((i, j))
             break
-    out: list[TitleHit] = []
-    for hit in sorted(hits, key=lambda h: h.start):
-        if all(h.table != hit.table for h in out):
-            out.append(hit)
-    return out
+    return sorted(hits, key=lambda h: h.start)
 
 
 _AMOUNT = re.compile(r"^[-−]?\d{1,3}(,\d{3})*\.\d+$|^[-−]?\d+\.\d+$")
@@ -164,7 +160,11 @@ def heads_table(lines: list[str], hit: TitleHit) -> str | None:
 def tables_on_page(text: str) -> list[str]:
     """Ids of the tables whose title heads a table on this page, in text order of their titles."""
     lines = page_lines(text)
-    return [hit.table for hit in title_hits(lines) if heads_table(lines, hit)]
+    found: list[str] = []
+    for hit in title_hits(lines):
+        if hit.table not in found and heads_table(lines, hit):
+            found.append(hit.table)
+    return found
 
 
 def title_on_page(text: str, tid: str) -> str | None:
