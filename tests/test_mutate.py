@@ -195,6 +195,25 @@ def test_attachment_rate_and_unit_and_header(seed):
     assert dept["tables"]["income"]["department"] != seed["department"]
 
 
+@pytest.mark.parametrize("layout", ["wrapped", "overlapped", "after_body", "garbled", "missing"])
+def test_title_layout_sets_the_tables_layout_and_nothing_else(seed, layout):
+    dept, records = apply_mutations(
+        seed, {"id": "t", "mutations": [{"op": "title_layout", "table": "income", "layout": layout}]}
+    )
+    assert dept["tables"]["income"]["title_layout"] == layout
+    assert records[0]["table"] == "income" and records[0]["old"] is None and records[0]["new"] == layout
+    assert changed_cells(seed, dept) == []
+    assert all("title_layout" not in t for tid, t in dept["tables"].items() if tid != "income")
+
+
+def test_title_layouts_are_the_renderers():
+    """The mutation and the renderer name the same layouts (the metamorphic corpus uses them)."""
+    pytest.importorskip("reportlab")
+    from auditlib.samples import mutate, render
+
+    assert mutate.TITLE_LAYOUTS == render.TITLE_LAYOUTS
+
+
 @pytest.mark.parametrize(
     "mutation",
     [
@@ -203,6 +222,8 @@ def test_attachment_rate_and_unit_and_header(seed):
         {"op": "narrative_amount", "find": "123.45"},
         {"op": "direction_word", "find": "增加了", "context": "增加了"},
         {"op": "delete_explanation", "table": "income"},
+        {"op": "title_layout", "table": "income", "layout": "sideways"},
+        {"op": "title_layout", "table": "no_such_table", "layout": "wrapped"},
         {"op": "explode"},
     ],
 )

@@ -691,3 +691,53 @@ def test_a_garbled_statement_gives_at_most_a_warning_that_says_why():
     rate = next(c for c in checks if c.outcome == "failed" and c.finding.severity == "error")
     warned = hedged(rate, _doubt(ctx, garbled))
     assert warned.severity == warned.finding.severity == "warning" and "读取存疑" in warned.finding.message
+
+
+# ---------------------------------------------------------------- table titles readable (form.table_title)
+
+_SUMMARY_BODY = "部门：示例部门 公开01表 单位：万元\n收入 支出\n项目 行次 金额 项目 行次 金额\n本年收入合计 27 10.00 本年支出合计 58 10.00\n总计 31 10.00 总计 62 10.00"
+
+
+def _on_page(title_lines: str, after: str = "") -> Report:
+    """A report whose income table stands on page 1 under these title lines (text after the body too)."""
+    rep = report(income())
+    rep.page_texts[0] = f"- 1 -\n{title_lines}\n{_SUMMARY_BODY}\n{after}"
+    return rep
+
+
+@pytest.mark.parametrize(
+    ("title_lines", "after"),
+    [
+        ("收入决算表", ""),  # one line
+        ("2023年度收入决\n算表", ""),  # wrapped
+        ("收入决\n第二部分 2023年度部门决算表\n算表", ""),  # a heading printed between the halves
+        ("", "收入决算表"),  # after the body in text order
+    ],
+)
+def test_a_title_wrapped_overlapped_or_after_the_body_passes(title_lines, after):
+    checks = run("form.table_title", _on_page(title_lines, after))
+    assert only(checks, "income").outcome == "passed"
+
+
+def test_a_garbled_title_is_a_warning_that_quotes_it():
+    finding = only(run("form.table_title", _on_page("收入泱算衰")), "income").finding
+    assert finding is not None and finding.severity == "warning" and finding.tables == ["income"]
+    assert "标题文字有误（“收入泱算衰”）" in finding.message and "“收入决算表”" in finding.message
+    assert finding.evidence[0].page == 1 and finding.evidence[0].text == "收入泱算衰"
+
+
+def test_a_missing_title_is_a_warning():
+    finding = only(run("form.table_title", _on_page("")), "income").finding
+    assert finding is not None and finding.severity == "warning"
+    assert finding.message == "第1页的表格未见标题，该表按表头和行列识别为“收入决算表”。"
+
+
+def test_another_tables_title_does_not_count():
+    """收入支出决算总表 on the page is not the income table's title (the longest title wins)."""
+    finding = only(run("form.table_title", _on_page("收入支出决算总表")), "income").finding
+    assert finding is not None and finding.severity == "warning"
+
+
+def test_a_page_without_text_is_skipped_with_its_reason():
+    check = only(run("form.table_title", report(income())), "income")
+    assert check.outcome == "skipped" and "无文字层" in check.reason

@@ -45,6 +45,7 @@ from auditlib.profiles.model import (
     Panel,
     Profile,
     StagedHeader,
+    TableSignature,
     TableSpec,
     Variant,
 )
@@ -372,6 +373,94 @@ HEADERS = HeaderVocabulary(
     totals=("合计", "总计"),
     descriptive=r"名称|编码|代码|项目$",
 )
+
+#: What identifies each table on a ruled page whose title is garbled or missing
+#: (auditlib.reading.recognise): its header and row labels, the labels of look-alike tables it never
+#: prints, and the title words that tell it from a look-alike. Squashed, brackets half-width.
+SIGNATURES: dict[str, TableSignature] = {
+    "income_expenditure_summary": TableSignature(
+        words=(
+            "本年收入合计",
+            "本年支出合计",
+            "总计",
+            "上级补助收入",
+            "事业收入",
+            "经营收入",
+            "附属单位上缴收入",
+            "上缴上级支出",
+            "对附属单位补助支出",
+            "结余分配",
+            "使用非财政拨款结余",
+            "年末结转和结余",
+        ),
+        absent=("年初财政拨款结转和结余", "年末财政拨款结转和结余", "基本支出"),
+    ),
+    "income": TableSignature(
+        words=("本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入", "其他收入"),
+        absent=("本年支出合计", "总计", "结余分配", "基本支出", "项目支出"),
+        title_words=("收入决算",),
+    ),
+    "expenditure": TableSignature(
+        words=("本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出", "功能分类"),
+        absent=("本年收入合计", "总计", "年初结转和结余", "年末结转和结余"),
+        title_words=("部门本年度各项支出",),
+    ),
+    "fiscal_summary": TableSignature(
+        words=(
+            "一般公共预算财政拨款",
+            "政府性基金预算财政拨款",
+            "国有资本经营预算财政拨款",
+            "本年收入合计",
+            "本年支出合计",
+            "年初财政拨款结转和结余",
+            "年末财政拨款结转和结余",
+            "总计",
+        ),
+        absent=("上级补助收入", "事业收入", "经营收入", "基本支出"),
+        title_words=("财政拨款收入支出决算总表",),
+    ),
+    "general_budget_expenditure": TableSignature(
+        words=("本年支出", "基本支出", "项目支出", "功能分类"),
+        absent=("上缴上级支出", "经营支出", "对附属单位补助支出", "年初结转和结余", "本年收入", "人员经费", "经济分类"),
+        title_words=("一般公共预算财政拨款支出",),
+    ),
+    "basic_expenditure_detail": TableSignature(
+        words=(
+            "人员经费",
+            "公用经费",
+            "工资福利支出",
+            "商品和服务支出",
+            "对个人和家庭的补助",
+            "基本工资",
+            "办公费",
+            "经济分类",
+        ),
+        absent=("项目支出",),
+        title_words=("基本支出",),
+    ),
+    "government_fund": TableSignature(
+        words=("年初结转和结余", "本年收入", "本年支出", "年末结转和结余"),
+        absent=("上缴上级支出", "经营支出", "人员经费", "总计"),
+        title_words=(
+            "政府性基金预算财政拨款收入支出",
+            "政府性基金预算财政拨款收入、支出",
+            "政府性基金预算财政拨款支出",
+        ),
+    ),
+    "state_capital": TableSignature(
+        words=("年初结转和结余", "本年收入", "本年支出", "年末结转和结余"),
+        absent=("上缴上级支出", "经营支出", "人员经费", "总计"),
+        title_words=(
+            "国有资本经营预算财政拨款支出",
+            "国有资本经营预算财政拨款收入支出",
+            "国有资本经营预算财政拨款收入、支出",
+        ),
+    ),
+    "three_public": TableSignature(
+        words=("因公出国(境)费", "公务用车购置费", "公务用车运行维护费", "公务接待费", "公务用车购置及运行维护费"),
+        title_words=("三公",),
+    ),
+}
 
 PAGE_PLAN = PagePlan(continuation_pages=3, min_rulings=4, title_window=6, unit_words=("单位",))
 

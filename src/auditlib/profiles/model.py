@@ -188,6 +188,22 @@ class AttachmentVocabulary:
 
 
 @dataclass(frozen=True)
+class TableSignature:
+    """What identifies a table on a page when its title cannot be read (auditlib.reading.recognise).
+
+    ``words``: header labels and row labels printed in this table (squashed, brackets half-width),
+    one point each when present on the page; ``absent``: words of look-alike tables that this one
+    never prints, one point off each; ``title_words``: words of its title (or of the note that
+    restates it) that tell this table from a look-alike (政府性基金 / 国有资本 …), three points
+    when any is found anywhere on the page.
+    """
+
+    words: tuple[str, ...]
+    absent: tuple[str, ...] = ()
+    title_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PagePlan:
     """Where a table may continue: up to ``continuation_pages`` pages after its title page,
     each drawing at least ``min_rulings`` ruling lines; a title counts as a table's title only

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from auditlib.model.text import squash
-from auditlib.profiles.final_accounts import COVER, PAGE_PLAN, PROFILE, TABLES
+from auditlib.reading.recognise import match_title as match_title
+from auditlib.reading.recognise import normalise_title as normalise_title
+from auditlib.reading.recognise import page_lines, tables_on_page, title_hits
 
 
 class InputError(Exception):
@@ -436,67 +437,12 @@ def camelot_source(text: PdfText, password: str | None) -> Iterator[tuple[Path, 
 
 # ---------------------------------------------------------------- page classification
 
-# Quote characters vary by producer; compare titles with quotes removed.
-_QUOTES = str.maketrans("", "", "“”\"'‘’「」")
-_BRACKETS = str.maketrans({"（": "(", "）": ")"})
-
-
-def normalise_title(text: str) -> str:
-    return squash(text).translate(_QUOTES).translate(_BRACKETS)
-
-
-_TITLE_INDEX: list[tuple[str, str]] = sorted(
-    ((normalise_title(t), spec.id) for spec in TABLES.values() for t in spec.titles),
-    key=lambda item: -len(item[0]),
-)
-#: A table label printed at the end of a title line, as any known layout variant prints it.
-_LABEL_SUFFIX = re.compile("(?:" + "|".join(PROFILE.label_patterns()) + ")$")
-_NUMBERING = [re.compile(p) for p in COVER.title_numbering]
-_PREFIX_END = re.compile(COVER.title_prefix_end)
-
-
-def match_title(line: str) -> str | None:
-    """Table id whose title (or alias) this line is, allowing a short prefix.
-
-    Real titles come as 收入决算表, 2024年度收入决算表, 上海市…局2024年度收入决算表 or
-    with a 公开02表 label on the same line; the longest title that ends the line
-    (label removed) wins, so 一般公共预算财政拨款支出决算表 is never 支出决算表.
-    """
-    s = _LABEL_SUFFIX.sub("", normalise_title(line))
-    for numbering in _NUMBERING:
-        s = numbering.sub("", s)
-    if not s or len(s) > 60:
-        return None
-    for title, tid in _TITLE_INDEX:
-        if s.endswith(title) and len(s) - len(title) <= 30:
-            prefix = s[: len(s) - len(title)]
-            # A prefix is a department and/or a year, never another table's words.
-            if prefix and not _PREFIX_END.search(prefix):
-                continue
-            return tid
-    return None
-
-
-def tables_on_page(text: str) -> list[str]:
-    """Ids of the tables whose title heads a table on this page.
-
-    A title counts only when a 单位 (unit) line follows within a few lines: that
-    keeps the table of contents and narrative headings out.
-    """
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    found: list[str] = []
-    for i, line in enumerate(lines):
-        tid = match_title(line)
-        if tid is None or tid in found:
-            continue
-        window = squash("".join(lines[i : i + PAGE_PLAN.title_window]))
-        if any(word in window for word in PAGE_PLAN.unit_words):
-            found.append(tid)
-    return found
+# Titles are found however the text layer lays them out (one line, wrapped, overlapped by a
+# heading, after the table body): auditlib.reading.recognise, shared with the rules.
 
 
 def classify_pages(pages: list[str]) -> dict[str, list[int]]:
-    """Table id -> 1-based pages where its title appears (first page of each table)."""
+    """Table id -> 1-based pages where its title heads a table (first page of each table)."""
     out: dict[str, list[int]] = {}
     for number, text in enumerate(pages, start=1):
         for tid in tables_on_page(text):
@@ -505,11 +451,8 @@ def classify_pages(pages: list[str]) -> dict[str, list[int]]:
 
 
 def titles_named(pages: list[str]) -> set[str]:
-    """Table ids whose title appears anywhere (TOC included): the report test."""
+    """Table ids whose title appears anywhere (TOC included, wrapped or not): the report test."""
     named: set[str] = set()
     for text in pages:
-        for line in text.splitlines():
-            tid = match_title(line)
-            if tid:
-                named.add(tid)
+        named.update(hit.table for hit in title_hits(page_lines(text)))
     return named

@@ -44,6 +44,7 @@ from auditlib.reading.pdf import (
     sweep_stale_copies,
     titles_named,
 )
+from auditlib.reading.recognise import best_by_structure, fits_order, page_lines, structure_scores, title_hits
 
 __all__ = ["DEPARTMENT_LINE", "Deadline", "Report", "Section", "read_report", "read_sections"]
 
@@ -126,15 +127,66 @@ def _table_page_plan(found: dict[str, list[int]], page_count: int) -> dict[str, 
 
 
 def _order_on_page(text: str, tids: list[str]) -> list[str]:
-    """Tables sharing a page, in the order their titles are printed."""
-    from auditlib.reading.pdf import match_title
-
-    order = []
-    for line in text.splitlines():
-        tid = match_title(line)
-        if tid in tids and tid not in order:
-            order.append(tid)
+    """Tables sharing a page, in the order their titles are printed (wrapped titles included)."""
+    order = list(dict.fromkeys(hit.table for hit in title_hits(page_lines(text)) if hit.table in tids))
     return order + [t for t in tids if t not in order]
+
+
+def recognise_by_structure(
+    pages: list[str], found: dict[str, list[int]], doc: pdfium.PdfDocument
+) -> dict[str, list[int]]:
+    """Tables whose title was not found, recognised on a ruled page from their structure.
+
+    Why: a garbled or missing title must not make a table that is on the page "missing".
+    Only pages that show no title are looked at (``recognise.structure_scores``), and only
+    tables found nowhere by title that would stand there in the order of a known layout
+    (``recognise.fits_order``) are candidates, each claimed once, when the page's header and
+    row labels recognise one clearly (``recognise.best_by_structure``). A page that may
+    continue the table started just before it is claimed only when it scores higher as the
+    new table than as that continuation (a repeated header is a continuation). Table id ->
+    [page].
+    """
+    known = dict(found)
+    claimed: dict[str, list[int]] = {}
+    for number, text in enumerate(pages, start=1):
+        missing = {t for t in TABLE_IDS if t not in known}
+        if not missing:
+            break
+        starts = {ps[0]: tid for tid, ps in known.items()}
+        if number in starts:
+            continue
+        scores = structure_scores(text)
+        if not scores:
+            continue
+        best = best_by_structure(scores, {t for t in missing if fits_order(t, number, known)})
+        if best is None:
+            continue
+        if _continues(scores, best, number, starts) or ruling_count(doc, number) < PAGE_PLAN.min_rulings:
+            continue
+        # The note that names a table (title words) is printed under its last page: a page just
+        # before, where this table leads too (by any margin), is its first page.
+        first = number
+        while first - 1 not in starts and first - 1 >= 1:
+            earlier = structure_scores(pages[first - 2])
+            ranked = sorted((earlier.get(t, 0) for t in missing if t != best), reverse=True)
+            if (
+                earlier.get(best, 0) < 1
+                or (ranked and ranked[0] >= earlier[best])
+                or _continues(earlier, best, first - 1, starts)
+                or ruling_count(doc, first - 1) < PAGE_PLAN.min_rulings
+            ):
+                break
+            first -= 1
+        claimed[best] = [first]
+        known[best] = [first]
+    return claimed
+
+
+def _continues(scores: dict[str, int], tid: str, page: int, starts: dict[int, str]) -> bool:
+    """Whether the page reads at least as well as a continuation of the table started within
+    ``PAGE_PLAN.continuation_pages`` pages before it as it does as ``tid``."""
+    before = [p for p in starts if page - PAGE_PLAN.continuation_pages - 1 <= p < page]
+    return bool(before) and scores.get(starts[max(before)], 0) >= scores[tid]
 
 
 def assemble_tables(
@@ -281,12 +333,16 @@ def read_report(
             if hit is not None:
                 return hit
         named = titles_named(text.pages)
-        if len(named) < 3:
-            raise InputError("not a final-accounts report (fewer than three of the nine table titles)")
-        deadline.check()
         found = classify_pages(text.pages)
         doc = open_document(source, password)
         try:
+            # A table whose title is garbled or missing is recognised from its structure, and
+            # counts for the report test like a title (form.table_title warns about the title).
+            by_structure = recognise_by_structure(text.pages, found, doc)
+            if len(named | set(found) | set(by_structure)) < 3:
+                raise InputError("not a final-accounts report (fewer than three of the nine table titles)")
+            found = {**found, **by_structure}
+            deadline.check()
             # Camelot reads a decrypted / repaired copy when PDFium needed one (pdf.camelot_source).
             with camelot_source(text, password) as (grid_path, grid_password):
                 grids, header_lines, footer_lines, notes = assemble_tables(

@@ -12,6 +12,7 @@ from auditlib.reading.narrative.statements import PLACEHOLDER
 from auditlib.reading.pdf import NOTE_QPDF_REPAIRED, NOTE_REPAIRED
 from auditlib.reading.pipeline import DEPARTMENT_LINE as _DEPT_LINE
 from auditlib.reading.precheck import NOTE_LENGTH_REPAIRED
+from auditlib.reading.recognise import page_lines, title_like, title_on_page
 from auditlib.rules.context import AuditContext
 from auditlib.rules.narrative import facts
 from auditlib.rules.registry import rule
@@ -346,3 +347,36 @@ def section_order(ctx: AuditContext) -> Iterator[Check]:
         previous = (number, title)
     if not checked:
         yield ctx.skip("document", "情况说明中未识别到连续编号的章节标题")
+
+
+@rule(
+    "form.table_title",
+    "表格标题完整可读",
+    "第8页的表格标题文字有误（“支出泱算衰”），该表按表头和行列识别为“支出决算表”。",
+)
+def table_title(ctx: AuditContext) -> Iterator[Check]:
+    """Each table is printed under its title. The reader also finds a table whose title is broken
+    over two lines, overprinted by a heading or emitted after the table in the text layer (no
+    finding: the page reads the same), and recognises a table from its header and row labels when
+    the title itself cannot be read (auditlib.reading.recognise). A title that is garbled (characters
+    replaced, e.g. by a damaged font) or missing is a warning, never a missing table: the reader
+    of the report cannot tell which table it is, and a search for the title finds nothing."""
+    texts = ctx.report.page_texts
+    for tid, table in ctx.tables.items():
+        page = table.pages[0] if table.pages else None
+        text = texts[page - 1] if page is not None and 0 < page <= len(texts) else ""
+        if not text.strip():
+            yield ctx.skip(tid, "该表所在页面无文字层，无法核对标题")
+            continue
+        if title_on_page(text, tid) is not None:
+            yield ctx.passed(tid)
+            continue
+        title = TABLES[tid].title
+        like = title_like(page_lines(text))
+        if like is not None and like[0] == tid:
+            line = like[1].strip()
+            message = f"第{page}页的表格标题文字有误（“{line[:40]}”），该表按表头和行列识别为“{title}”。"
+        else:
+            line = ""
+            message = f"第{page}页的表格未见标题，该表按表头和行列识别为“{title}”。"
+        yield ctx.fail(tid, "warning", message, tables=[tid], evidence=[Evidence(page, tid, None, None, None, line)])

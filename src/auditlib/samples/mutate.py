@@ -359,6 +359,24 @@ def op_attachment_figure(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, A
     return {"attachment": index, "field": field, "old": old, "new": new}
 
 
+#: The title layouts of ``samples.render.TITLE_LAYOUTS`` (render imports reportlab; this module does not).
+TITLE_LAYOUTS = ("wrapped", "overlapped", "after_body", "garbled", "missing")
+
+
+def op_title_layout(dept: dict[str, Any], m: dict[str, Any]) -> dict[str, Any]:
+    """A table's title damaged in the text layer: broken over two lines (``wrapped``), a part
+    heading printed between its halves (``overlapped``), emitted after the table body
+    (``after_body``), characters replaced (``garbled``) or not printed (``missing``)."""
+    tid = m["table"]
+    table = _table(dept, tid)
+    layout = m.get("layout")
+    if layout not in TITLE_LAYOUTS:
+        raise MutationError(f"{tid}: unknown title layout {layout!r} (one of {', '.join(TITLE_LAYOUTS)})")
+    old = table.get("title_layout")
+    table["title_layout"] = layout
+    return {"table": tid, "old": old, "new": layout}
+
+
 OPERATIONS: dict[str, Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]] = {
     "cell": op_cell,
     "move_paragraph": op_move_paragraph,
@@ -380,6 +398,7 @@ OPERATIONS: dict[str, Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]]
     "attachment_figure": op_attachment_figure,
     "delete_section": op_delete_section,
     "delete_paragraph": op_delete_paragraph,
+    "title_layout": op_title_layout,
 }
 
 

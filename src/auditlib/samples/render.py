@@ -432,12 +432,72 @@ def _col_widths(dept: dict[str, Any], tid: str, g: Grid, total: float) -> list[f
     return [total * w / s for w in weights]
 
 
+#: How a table's title may be damaged in the text layer (``title_layout`` of a table in a
+#: description; none: the title on one line above the table, as producers print it).
+TITLE_LAYOUTS = ("wrapped", "overlapped", "after_body", "garbled", "missing")
+#: Characters a damaged font maps to look-alikes (garbled titles): every title has 决 and 表.
+_GARBLED = str.maketrans({"决": "泱", "表": "衰"})
+
+
+class _TitleAfterBody(Flowable):
+    """A title that takes its place above the table but is drawn when the page ends, so that in
+    the content stream (the text layer's order) it comes after the table body, as Excel and
+    Acrobat exports emit it. The page's canvas draws the pending titles just before it shows
+    the page."""
+
+    def __init__(self, para: Any):
+        super().__init__()
+        self.para = para
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width, self.height = self.para.wrap(avail_width, avail_height)
+        return self.width, self.height
+
+    def drawOn(self, canvas: Any, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - reportlab's name
+        pending = getattr(canvas, "_auditlib_late_titles", None)
+        if pending is None:
+            pending = canvas._auditlib_late_titles = []
+            show_page = canvas.showPage
+
+            def late_show_page() -> None:
+                for para, px, py in pending:
+                    para.drawOn(canvas, px, py)
+                pending.clear()
+                show_page()
+
+            canvas.showPage = late_show_page
+        pending.append((self.para, x, y))
+
+
+def _title_flowables(dept: dict[str, Any], tid: str) -> list[Any]:
+    """The table's title as ``title_layout`` lays it out (``TITLE_LAYOUTS``); default one line."""
+    st = _STYLES
+    table = dept["tables"][tid]
+    title = table.get("title", TABLES[tid].title)
+    layout = table.get("title_layout")
+    if layout is None:
+        return [_p(title, st["table_title"])]
+    if layout not in TITLE_LAYOUTS:
+        raise ValueError(f"{tid}: unknown title_layout {layout!r} (one of {', '.join(TITLE_LAYOUTS)})")
+    cut = len(title) - 1  # 收入支出决算总 / 表
+    if layout == "wrapped":
+        return [_p(title[:cut], st["table_title"]), _p(title[cut:], st["table_title"])]
+    if layout == "overlapped":
+        heading = f"第二部分 {dept['year']}年度部门决算表"
+        return [_p(title[:cut], st["table_title"]), _p(heading, st["small"]), _p(title[cut:], st["table_title"])]
+    if layout == "after_body":
+        return [_TitleAfterBody(_p(title, st["table_title"]))]
+    if layout == "garbled":
+        return [_p(title.translate(_GARBLED), st["table_title"])]
+    return []  # missing
+
+
 def _table_flowables(dept: dict[str, Any], tid: str, label: str | None) -> list[Any]:
     st = _STYLES
     table = dept["tables"][tid]
     style = dept["style"]
     out: list[Any] = []
-    out.append(_p(table.get("title", TABLES[tid].title), st["table_title"]))
+    out += _title_flowables(dept, tid)
     out.append(Spacer(1, 4))
     width = LANDSCAPE[0] - 2 * TABLE_MARGIN - 12
     dept_name = table.get("department", dept["department"])
