@@ -25,20 +25,10 @@ ROTATE = (
     "vertically and do not meet Camelot's grid: cells read as columns of characters, the unit "
     "labels above the grid not found (form.unit_consistent on every table)"
 )
-SECTION_GAP = (
-    "a letter-spaced section heading '五、 一般公共预算…' (a gap after 、) fails "
-    "reading/pipeline.py _SECTION (^[一…十]+、\\S): the section merges into the one before, so its "
-    "figures are compared with the wrong table (narrative.amount against 支出决算表)"
-)
 TEXT_ORDER = (
     "page text follows the content stream's order (reading/pdf.py read_text: "
     "PdfTextPage.get_text_bounded), so a table title whose runs are not consecutive in the stream is "
     "not found by classify_pages/match_title: completeness.tables_present errors, tables unread"
-)
-COVER_WRAP = (
-    "a cover title wrapped over two lines: reading/cover.py department_and_year takes the "
-    "department from the one line holding 部门决算 ('街道办事处'), so form.department_name fails on "
-    "every table"
 )
 
 #: The slice: variant id -> None (must be unchanged) or the reason it is known to change.
@@ -78,9 +68,9 @@ SLICE: dict[str, str | None] = {
     "shanghai-putuo-finance-bureau-2024--reorder_runs-1": TEXT_ORDER,
     "shanghai-putuo-finance-bureau-2024--rotated_pages-3": ROTATE,
     # a real report (Word): letter-spaced headings
-    "shanghai-putuo-planning-resources-bureau-2024--letter_spacing-3": SECTION_GAP,
+    "shanghai-putuo-planning-resources-bureau-2024--letter_spacing-3": None,
     # a narrower frame wraps the cover title
-    "sample-yuan-street-2023--rewrap-3": COVER_WRAP,
+    "sample-yuan-street-2023--rewrap-3": None,
 }
 
 

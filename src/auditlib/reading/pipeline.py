@@ -73,6 +73,20 @@ _SECTION = re.compile(r"^[一二三四五六七八九十]+、\S")
 _SENTENCE = re.compile(r"[：:，,。；;]|\d+(\.\d+)?\s*(万元|元|%)")
 
 
+def _heading(line: str) -> str | None:
+    """The section title a line is (第X部分, or 一、… short and not a sentence), None when it is text.
+
+    A letter-spaced heading ("五、 一 般 公 共 预 算 …", real Word and WPS exports) is read with its
+    spaces removed, so it is a heading like any other and its title reads as printed words.
+    """
+    if _PART.match(line):
+        return line
+    squashed = "".join(line.split())
+    if _SECTION.match(squashed) and len(squashed) <= 40 and not _SENTENCE.search(squashed):
+        return line if _SECTION.match(line) else squashed
+    return None
+
+
 def read_sections(pages: list[str], table_pages: set[int]) -> list[Section]:
     """Narrative split at 一、/二、… headings (and 第X部分), each with its pages.
 
@@ -95,9 +109,10 @@ def read_sections(pages: list[str], table_pages: set[int]) -> list[Section]:
                 and (_SECTION.match(line) or _PART.match(line))
             ):
                 continue
-            if _PART.match(line) or (_SECTION.match(line) and len(line) <= 40 and not _SENTENCE.search(line)):
+            heading = _heading(line)
+            if heading is not None:
                 toc_done = toc_done or number > 3
-                current = Section(title=line, pages=[number], text="")
+                current = Section(title=heading, pages=[number], text="")
                 sections.append(current)
                 continue
             if current is None:
