@@ -25,11 +25,6 @@ ROTATE = (
     "vertically and do not meet Camelot's grid: cells read as columns of characters, the unit "
     "labels above the grid not found (form.unit_consistent on every table)"
 )
-TEXT_ORDER = (
-    "page text follows the content stream's order (reading/pdf.py read_text: "
-    "PdfTextPage.get_text_bounded), so a table title whose runs are not consecutive in the stream is "
-    "not found by classify_pages/match_title: completeness.tables_present errors, tables unread"
-)
 
 #: The slice: variant id -> None (must be unchanged) or the reason it is known to change.
 SLICE: dict[str, str | None] = {
@@ -47,7 +42,7 @@ SLICE: dict[str, str | None] = {
     "sample-wuhan-small-2024--split_runs-1": None,
     "sample-wuhan-small-2024--split_pages-1": None,
     "sample-wuhan-small-2024--rotated_pages-1": ROTATE,
-    "sample-wuhan-small-2024--reorder_runs-1": TEXT_ORDER,
+    "sample-wuhan-small-2024--reorder_runs-1": None,
     "sample-wuhan-small-2024--title_layout-1": None,
     "sample-wuhan-small-2024--title_layout-2": None,
     "sample-wuhan-small-2024--title_layout-3": None,
@@ -65,7 +60,7 @@ SLICE: dict[str, str | None] = {
     "shanghai-putuo-finance-bureau-2024--letter_spacing-1": None,
     "shanghai-putuo-finance-bureau-2024--split_runs-1": None,
     "shanghai-putuo-finance-bureau-2024--split_pages-1": None,
-    "shanghai-putuo-finance-bureau-2024--reorder_runs-1": TEXT_ORDER,
+    "shanghai-putuo-finance-bureau-2024--reorder_runs-1": None,
     "shanghai-putuo-finance-bureau-2024--rotated_pages-3": ROTATE,
     # a real report (Word): letter-spaced headings
     "shanghai-putuo-planning-resources-bureau-2024--letter_spacing-3": None,

@@ -34,3 +34,44 @@ def test_a_letter_spaced_heading_is_a_heading():
     # A heading printed without spaces keeps its title as printed; a sentence is never a heading.
     plain = read_sections(["三、支出决算情况说明\n一、本年支出合计10.00万元，主要用于日常运转。\n"], set())
     assert [s.title for s in plain] == ["三、支出决算情况说明"]
+
+
+def _line(y: float, text: str = "本年收入合计十万元") -> list:
+    from auditlib.reading.extract import Char
+
+    return [Char(ch, (10.0 * k, y, 10.0 * k + 9, y + 10)) for k, ch in enumerate(text)]
+
+
+def test_a_page_drawn_in_shuffled_order_is_read_by_position():
+    from auditlib.reading.extract import chars_to_text
+    from auditlib.reading.text_order import scrambled
+
+    ys = [700 - 20 * k for k in range(12)]
+    in_order = [c for y in ys for c in _line(y)]
+    assert not scrambled(in_order)
+    shuffled = [
+        c
+        for y in (ys[5], ys[0], ys[9], ys[2], ys[11], ys[7], ys[1], ys[10], ys[4], ys[8], ys[3], ys[6])
+        for c in _line(y)
+    ]
+    assert scrambled(shuffled)
+    assert chars_to_text(shuffled) == chars_to_text(in_order)  # read by position: the same lines
+    # A few lines out of order (a page number drawn first, a stacked header) is not shuffled.
+    assert not scrambled(_line(40) + in_order)
+    assert not scrambled([c for y in (ys[1], ys[0], ys[2]) for c in _line(y)])  # too few lines to judge
+
+
+def test_no_page_of_the_real_reports_is_read_by_position(real_pdfs):
+    import pypdfium2 as pdfium
+
+    from auditlib.reading.text_order import _stream_chars, scrambled
+
+    for pdf in sorted(real_pdfs.glob("*.pdf")):
+        doc = pdfium.PdfDocument(pdf)
+        try:
+            for i in range(len(doc)):
+                textpage = doc[i].get_textpage()
+                assert not scrambled(_stream_chars(textpage)), f"{pdf.name} p{i + 1}"
+                textpage.close()
+        finally:
+            doc.close()

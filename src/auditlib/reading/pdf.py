@@ -25,6 +25,7 @@ import pypdfium2 as pdfium
 from auditlib.reading.recognise import match_title as match_title
 from auditlib.reading.recognise import normalise_title as normalise_title
 from auditlib.reading.recognise import page_lines, tables_on_page, title_hits
+from auditlib.reading.text_order import page_text
 
 
 class InputError(Exception):
@@ -165,7 +166,7 @@ def read_text(
                     textpage = page.get_textpage()
                 except pdfium.PdfiumError as exc:
                     raise InputError(f"damaged PDF: page {i + 1} cannot be read ({_pdfium_cause(exc)})") from exc
-                pages.append(clean_text(textpage.get_text_bounded()))
+                pages.append(clean_text(page_text(textpage)))  # by position when the stream is scrambled
                 textpage.close()
                 page.close()
         finally:
