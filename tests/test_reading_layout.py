@@ -64,14 +64,16 @@ def test_a_page_drawn_in_shuffled_order_is_read_by_position():
 def test_no_page_of_the_real_reports_is_read_by_position(real_pdfs):
     import pypdfium2 as pdfium
 
-    from auditlib.reading.text_order import _stream_chars, scrambled
+    from auditlib.reading.extract import textpage_chars
+    from auditlib.reading.text_order import scrambled
 
     for pdf in sorted(real_pdfs.glob("*.pdf")):
         doc = pdfium.PdfDocument(pdf)
         try:
             for i in range(len(doc)):
-                textpage = doc[i].get_textpage()
-                assert not scrambled(_stream_chars(textpage)), f"{pdf.name} p{i + 1}"
+                page = doc[i]
+                textpage = page.get_textpage()
+                assert not scrambled(textpage_chars(page, textpage)), f"{pdf.name} p{i + 1}"
                 textpage.close()
         finally:
             doc.close()

@@ -115,24 +115,50 @@ class RawTable:
 # ---------------------------------------------------------------- PDFium characters
 
 
+def display_box(box: Box, rotation: int, mediabox: Box) -> Box:
+    """A box in the page's user space turned as the page is shown (``/Rotate`` 90, 180 or 270).
+
+    Why: PDFium gives character boxes in user space, while Camelot (and a reader) see the page as
+    displayed. A landscape table stored as a portrait page turned by /Rotate has its lines running
+    vertically in user space; turned back, they are lines again and meet Camelot's grid.
+    """
+    x0, y0, x1, y1 = box[0] - mediabox[0], box[1] - mediabox[1], box[2] - mediabox[0], box[3] - mediabox[1]
+    width, height = mediabox[2] - mediabox[0], mediabox[3] - mediabox[1]
+    if rotation == 90:
+        return (y0, width - x1, y1, width - x0)
+    if rotation == 180:
+        return (width - x1, height - y1, width - x0, height - y0)
+    if rotation == 270:
+        return (height - y1, x0, height - y0, x1)
+    return box
+
+
+def textpage_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[Char]:
+    """Every printed character of an open page, in stream order, with its box as displayed
+    (generated spaces and line breaks dropped)."""
+    rotation = page.get_rotation() % 360
+    mediabox = page.get_mediabox() if rotation else (0.0, 0.0, 0.0, 0.0)
+    chars = []
+    for i in range(textpage.count_chars()):
+        if pdfium_c.FPDFText_IsGenerated(textpage.raw, i):
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
+        if code in (0, 0xFFFE, 0xFFFF):
+            continue
+        ch = chr(code)
+        if ch in "\r\n":
+            continue
+        box = textpage.get_charbox(i, loose=True)
+        chars.append(Char(ch, display_box(box, rotation, mediabox) if rotation else box))
+    return chars
+
+
 def page_chars(doc: pdfium.PdfDocument, page_number: int) -> list[Char]:
-    """Every printed character of a page with its box (generated spaces dropped)."""
+    """Every printed character of a page with its box as displayed (generated spaces dropped)."""
     page = doc[page_number - 1]
     textpage = page.get_textpage()
     try:
-        chars = []
-        for i in range(textpage.count_chars()):
-            if pdfium_c.FPDFText_IsGenerated(textpage.raw, i):
-                continue
-            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
-            if code in (0, 0xFFFE, 0xFFFF):
-                continue
-            ch = chr(code)
-            if ch in "\r\n":
-                continue
-            box = textpage.get_charbox(i, loose=True)
-            chars.append(Char(ch, box))
-        return chars
+        return textpage_chars(page, textpage)
     finally:
         textpage.close()
         page.close()

@@ -166,7 +166,7 @@ def read_text(
                     textpage = page.get_textpage()
                 except pdfium.PdfiumError as exc:
                     raise InputError(f"damaged PDF: page {i + 1} cannot be read ({_pdfium_cause(exc)})") from exc
-                pages.append(clean_text(page_text(textpage)))  # by position when the stream is scrambled
+                pages.append(clean_text(page_text(page, textpage)))  # by position when the stream is scrambled
                 textpage.close()
                 page.close()
         finally:

@@ -13,9 +13,7 @@ from __future__ import annotations
 import bisect
 from typing import Any
 
-import pypdfium2.raw as pdfium_c
-
-from auditlib.reading.extract import Char, chars_to_text
+from auditlib.reading.extract import Char, chars_to_text, textpage_chars
 
 #: A page is read by position when more than this share of its line fragments (in stream order)
 #: lie outside the longest run that goes down the page, and it has at least ``MIN_FRAGMENTS`` of
@@ -25,19 +23,6 @@ from auditlib.reading.extract import Char, chars_to_text
 #: position when it did not need to be is still read right: only PDFium's spacing is lost.
 DISORDER = 0.4
 MIN_FRAGMENTS = 8
-
-
-def _stream_chars(textpage: Any) -> list[Char]:
-    """The page's printed characters in stream order, with their boxes (generated spaces dropped)."""
-    chars = []
-    for i in range(textpage.count_chars()):
-        if pdfium_c.FPDFText_IsGenerated(textpage.raw, i):
-            continue
-        code = pdfium_c.FPDFText_GetUnicode(textpage.raw, i)
-        if code in (0, 0xFFFE, 0xFFFF) or chr(code) in "\r\n":
-            continue
-        chars.append(Char(chr(code), textpage.get_charbox(i, loose=True)))
-    return chars
 
 
 def scrambled(chars: list[Char]) -> bool:
@@ -64,9 +49,11 @@ def scrambled(chars: list[Char]) -> bool:
     return 1 - len(tails) / len(fragments) > DISORDER
 
 
-def page_text(textpage: Any) -> str:
-    """PDFium's text of the page, or the text laid out by position when the stream is scrambled."""
-    chars = _stream_chars(textpage)
-    if scrambled(chars):
+def page_text(page: Any, textpage: Any) -> str:
+    """PDFium's text of the page, or the text laid out by position when the stream is scrambled or
+    the page is turned by /Rotate (PDFium groups lines in user space, where a turned page's lines
+    run vertically)."""
+    chars = textpage_chars(page, textpage)
+    if page.get_rotation() % 360 or scrambled(chars):
         return chars_to_text(chars)
     return str(textpage.get_text_bounded())
