@@ -77,3 +77,20 @@ def test_no_page_of_the_real_reports_is_read_by_position(real_pdfs):
                 textpage.close()
         finally:
             doc.close()
+
+
+@pytest.mark.parametrize(
+    ("rotation", "shown"),
+    [
+        (0, (575.0, 412.0, 576.0, 415.0)),
+        # a portrait page (595 x 842) turned to landscape: the page number near its right edge,
+        # half-way up, is shown at the bottom centre of the landscape page
+        (90, (412.0, 19.0, 415.0, 20.0)),
+        (180, (19.0, 427.0, 20.0, 430.0)),
+        (270, (427.0, 575.0, 430.0, 576.0)),
+    ],
+)
+def test_character_boxes_are_turned_as_the_page_is_shown(rotation, shown):
+    from auditlib.reading.extract import display_box
+
+    assert display_box((575.0, 412.0, 576.0, 415.0), rotation, (0.0, 0.0, 595.0, 842.0)) == shown

@@ -111,7 +111,11 @@ def narrative_sections(ctx: AuditContext) -> Iterator[Check]:
         return
     for label, pattern in REQUIRED_SECTIONS:
         # A heading counts only with text under it (a table-of-contents line is not a disclosure).
-        if any((pattern.search(s.title) and s.text.strip()) or pattern.search(s.text) for s in sections):
+        # Whitespace removed first: a letter-spaced heading (国有 资产 占有) names the part too.
+        if any(
+            (pattern.search("".join(s.title.split())) and s.text.strip()) or pattern.search("".join(s.text.split()))
+            for s in sections
+        ):
             yield ctx.passed(label)
             continue
         message = f"情况说明中未找到“{label}”部分：部门决算应公开该项内容。"

@@ -184,7 +184,7 @@ def placeholder(ctx: AuditContext) -> Iterator[Check]:
         text = fact.words.get("text", fact.span.text)
         message = f"情况说明第{fact.span.page}页“{text[:60]}”含占位符，数字或名称未填写。"
         yield ctx.fail(
-            "narrative/" + "".join(text.split())[:30],
+            _placeholder_subject(fact.span.section, text),
             "error",
             message,
             tables=[],
@@ -208,6 +208,15 @@ def placeholder(ctx: AuditContext) -> Iterator[Check]:
         yield check
     if not found:
         yield ctx.passed("document")
+
+
+def _placeholder_subject(section: str, text: str) -> str:
+    """A narrative placeholder by its section and its token (XX, ××, 【单位名称】), never by the text
+    around it, which re-wrapping or letter spacing changes; the engine numbers repeats in text order."""
+    squashed = "".join(text.split())
+    token = PLACEHOLDER.search(squashed) or _BRACKET_BLANK.search(squashed)
+    heading = "".join(section.split())[:12]
+    return f"narrative/{heading}/{token.group(0) if token else squashed[:10]}"
 
 
 #: A bracketed blank left from a template: 【单位名称】, 【部门】, 【金额】.
