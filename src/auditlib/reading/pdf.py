@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -132,6 +133,16 @@ def open_document(path: Path, password: str | None = None) -> pdfium.PdfDocument
         raise InputError(f"cannot read file ({exc})") from exc
 
 
+def _is_ruled(page: pdfium.PdfPage) -> bool:
+    """The open page draws enough path objects (lines, rectangles) to hold a ruled table."""
+    import pypdfium2.raw as pdfium_c
+
+    from auditlib.profiles.final_accounts import PAGE_PLAN
+
+    paths = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2)
+    return sum(1 for _ in paths) >= PAGE_PLAN.min_rulings
+
+
 def read_text(
     path: str | Path,
     password: str | None = None,
@@ -166,7 +177,9 @@ def read_text(
                     textpage = page.get_textpage()
                 except pdfium.PdfiumError as exc:
                     raise InputError(f"damaged PDF: page {i + 1} cannot be read ({_pdfium_cause(exc)})") from exc
-                pages.append(clean_text(page_text(page, textpage)))  # by position when the stream is scrambled
+                # By position when the stream is scrambled; a text page (no ruled table) is judged stricter.
+                ruled = partial(_is_ruled, page)
+                pages.append(clean_text(page_text(page, textpage, ruled)))
                 textpage.close()
                 page.close()
         finally:
